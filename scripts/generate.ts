@@ -1,0 +1,9 @@
+// Writes the files derived from openapi.yaml: SDK types and the spec text the worker serves.
+import { writeFile } from "node:fs/promises";
+import { renderGeneratedFiles } from "./generatedFiles.js";
+
+const root = new URL("../", import.meta.url);
+for (const [path, contents] of Object.entries(await renderGeneratedFiles())) {
+  await writeFile(new URL(path, root), contents);
+  console.log(`wrote ${path}`);
+}
