@@ -1,6 +1,7 @@
 // Files derived from openapi.yaml. `npm run gen` writes them; a test fails when a committed copy is stale.
 import { readFile } from "node:fs/promises";
 import openapiTS, { astToString } from "openapi-typescript";
+import { renderApiDocs } from "./renderApiDocs.js";
 
 const header = "// Generated from openapi.yaml by `npm run gen`. Do not edit.\n";
 
@@ -12,7 +13,10 @@ export async function renderGeneratedFiles(): Promise<Record<string, string>> {
   const sdkTypes = astToString(await openapiTS(specText));
   return {
     "sdk/src/generated/openapi.ts": header + sdkTypes,
+    "worker/src/generated/openapi.ts": header + sdkTypes,
     "worker/src/generated/openapiDocument.ts":
-      header + `export const openapiYaml: string = ${JSON.stringify(specText)};\n`,
+      header +
+      `export const openapiYaml: string = ${JSON.stringify(specText)};\n\n` +
+      `export const apiDocsHtml: string = ${JSON.stringify(renderApiDocs(specText))};\n`,
   };
 }

@@ -1,1 +1,35 @@
-export {};
+// Public entry point. Web-standard APIs only, so it runs in Node 20.3+, browsers, Workers and Deno.
+import type { components } from "./generated/openapi.js";
+
+export {
+  createEdgeRestoreClient,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type CallOptions,
+  type EdgeRestoreClient,
+  type EdgeRestoreClientOptions,
+  type FetchLike,
+  type RestoreOptions,
+} from "./client.js";
+export {
+  EdgeRestoreError,
+  isErrorBody,
+  type ClientErrorCode,
+  type EdgeRestoreErrorCode,
+  type EdgeRestoreErrorInit,
+  type ErrorCode,
+} from "./errors.js";
+export type { ImageInput } from "./imageBody.js";
+export type { RestoreResult } from "./restoreResult.js";
+export { MAX_RETRY_AFTER_MS, type Sleep } from "./retry.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+
+type Schemas = components["schemas"];
+export type Task = Schemas["Task"];
+export type OutputFormat = Schemas["OutputFormat"];
+export type ModelList = Schemas["ModelList"];
+export type TaskModel = Schemas["TaskModel"];
+export type Limits = Schemas["Limits"];
+export type Health = Schemas["Health"];
+export type Readiness = Schemas["Readiness"];
+export type ErrorBody = Schemas["Error"];

@@ -1,0 +1,137 @@
+// A small real HTTP server that speaks the Open Inference Protocol (JSON + Triton's binary tensor extension)
+// the way the endpoint will, for testing the worker until endpoint/ serves the real models. It runs no model:
+// its "restoration" is a fixed brightness change done with sharp, and it says so (refine_applied: false).
+// Fault modes let tests see every way an endpoint can fail.
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
+import {
+  decodeBinaryMessage,
+  decodeBytesElements,
+  encodeBinaryMessage,
+  encodeBytesElements,
+  inferenceHeaderLength,
+} from "../../worker/src/inference/binaryTensors.js";
+
+export type FaultMode = "ok" | "slow" | "error500" | "malformed" | "drop" | "overloaded";
+
+export interface FakeInferenceServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const tasks = ["lowlight", "derain", "deblur", "denoise"];
+const servedVersion = "1";
+const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+export async function startFakeInferenceServer(
+  options: { mode?: FaultMode; delayMs?: number; port?: number } = {},
+): Promise<FakeInferenceServer> {
+  const mode = options.mode ?? "ok";
+  const inferCountBySha = new Map<string, number>();
+  let inferCount = 0;
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://fake");
+      if (url.pathname === "/fake/stats") {
+        const sha = url.searchParams.get("sha256") ?? "";
+        return json(res, 200, { infer: inferCount, inferForInput: inferCountBySha.get(sha) ?? 0, mode });
+      }
+      if (url.pathname === "/v2") return json(res, 200, { name: "edge-restore-fake", version: "0", extensions: ["binary_tensor_data", "model_configuration"] });
+      if (url.pathname === "/v2/health/live" || url.pathname === "/v2/health/ready") return json(res, 200, {});
+      const match = modelPath.exec(url.pathname);
+      const task = match?.[1]?.replace(/^restore-/, "");
+      if (!match || !match[1]!.startsWith("restore-") || !tasks.includes(task!)) {
+        return json(res, 404, { error: `unknown model '${match?.[1] ?? url.pathname}'` });
+      }
+      const version = match[2] ?? servedVersion;
+      if (version !== servedVersion) return json(res, 404, { error: `model '${match[1]}' has no version ${version}` });
+      const action = match[3];
+      if (action === "/ready" || action === undefined) {
+        return json(res, 200, action ? {} : { name: match[1], versions: [servedVersion], platform: "fake", inputs: [], outputs: [] });
+      }
+      if (action === "/config") {
+        return json(res, 200, {
+          name: match[1],
+          platform: "fake",
+          parameters: { description: { string_value: "test fake: fixed brightness change, no model" } },
+        });
+      }
+      if (req.method !== "POST") return json(res, 405, { error: "use POST" });
+      await infer(req, res, match[1]!, version);
+    } catch (error) {
+      if (!res.headersSent) json(res, 500, { error: String(error) });
+      else res.destroy();
+    }
+  });
+
+  async function infer(req: IncomingMessage, res: ServerResponse, model: string, version: string): Promise<void> {
+    const body = await readBody(req);
+    const headerLength = req.headers[inferenceHeaderLength.toLowerCase()];
+    const request = decodeBinaryMessage(body, headerLength === undefined ? undefined : Number(headerLength), "inputs");
+    const raw = request.tensors.get("image");
+    const image = raw ? decodeBytesElements(raw)[0] : undefined;
+    if (!image) return json(res, 400, { error: "input 'image' must be a binary BYTES tensor" });
+    const sha = createHash("sha256").update(image).digest("hex");
+    inferCount++;
+    inferCountBySha.set(sha, (inferCountBySha.get(sha) ?? 0) + 1);
+
+    if (mode === "slow") await new Promise((r) => setTimeout(r, options.delayMs ?? 5000));
+    if (mode === "error500") return json(res, 500, { error: "model session threw" });
+    if (mode === "overloaded") return json(res, 503, { error: "queue full" }, { "retry-after": "7" });
+    if (mode === "malformed") {
+      res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: "99999" });
+      return void res.end("not a protocol message");
+    }
+    if (mode === "drop") {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "100000" });
+      res.write(new Uint8Array(100));
+      return void res.destroy();
+    }
+
+    const parameters = request.header.parameters ?? {};
+    const format = (["png", "jpeg", "webp"] as const).find((f) => f === parameters["format"]) ?? "png";
+    const quality = typeof parameters["quality"] === "number" ? parameters["quality"] : 90;
+    let output: Buffer;
+    const started = performance.now();
+    try {
+      output = await sharp(image).rotate().linear(1.2, 10).toFormat(format, { quality }).toBuffer();
+    } catch (error) {
+      return json(res, 400, { error: `cannot decode image: ${(error as Error).message}` });
+    }
+    const encoded = encodeBinaryMessage(
+      {
+        model_name: model,
+        model_version: version,
+        parameters: { refine_applied: false, timing_fake_ms: Math.round(performance.now() - started) },
+        outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
+      },
+      new Map([["image", encodeBytesElements([new Uint8Array(output)])]]),
+      "outputs",
+    );
+    res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });
+    res.end(encoded.body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,50 @@
+// Starts one fake inference endpoint per behaviour the tests need, and tells the tests their URLs.
+import { createServer } from "node:net";
+import type { TestProject } from "vitest/node";
+import { startFakeInferenceServer, type FakeInferenceServer } from "./fakeInferenceServer.js";
+
+export interface FakeEndpoints {
+  ok: string;
+  slow: string;
+  error500: string;
+  malformed: string;
+  drop: string;
+  overloaded: string;
+  /** A port nothing listens on. */
+  down: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    fakeEndpoints: FakeEndpoints;
+  }
+}
+
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const servers: FakeInferenceServer[] = [];
+  const start = async (mode: Parameters<typeof startFakeInferenceServer>[0]) => {
+    const s = await startFakeInferenceServer(mode);
+    servers.push(s);
+    return s.url;
+  };
+  project.provide("fakeEndpoints", {
+    ok: await start({ mode: "ok" }),
+    slow: await start({ mode: "slow", delayMs: 3000 }),
+    error500: await start({ mode: "error500" }),
+    malformed: await start({ mode: "malformed" }),
+    drop: await start({ mode: "drop" }),
+    overloaded: await start({ mode: "overloaded" }),
+    down: await closedPortUrl(),
+  });
+  return async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  };
+}

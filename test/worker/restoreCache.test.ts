@@ -1,0 +1,60 @@
+// A miss runs inference once and stores the result whole; the same request is then a hit that never touches
+// the endpoint; identical concurrent requests run one inference.
+import { describe, expect, it } from "vitest";
+import { callWorker, endpoints, inferenceCount, pngSize, restoreRequest, uniquePng } from "./helpers.js";
+
+describe("POST /v1/restore caching", () => {
+  it("misses, stores, then hits with identical bytes and no second inference", async () => {
+    const image = uniquePng(40, 30);
+    const first = await callWorker(restoreRequest(image));
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toBe("image/png");
+    expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
+    expect(first.headers.get("x-model-version")).toBe("restore-denoise/1");
+    expect(first.headers.get("x-refine-applied")).toBe("false");
+    expect(first.headers.get("server-timing")).toMatch(/infer;dur=/);
+    const firstBytes = new Uint8Array(await first.arrayBuffer());
+    expect(pngSize(firstBytes)).toEqual({ width: 40, height: 30 });
+    expect(firstBytes).not.toEqual(image);
+
+    const second = await callWorker(restoreRequest(image));
+    expect(second.status).toBe(200);
+    expect(second.headers.get("cache-status")).toBe("edge-restore; hit");
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(new Uint8Array(await second.arrayBuffer())).toEqual(firstBytes);
+    expect(await inferenceCount(endpoints.ok, image)).toBe(1);
+  });
+
+  it("keys the cache on task, refine, format and quality", async () => {
+    const image = uniquePng();
+    const variants = ["task=denoise", "task=deblur", "task=denoise&refine=false", "task=denoise&format=jpeg", "task=denoise&format=jpeg&quality=50"];
+    for (const query of variants) {
+      const response = await callWorker(restoreRequest(image, { query }));
+      expect(response.status, query).toBe(200);
+      expect(response.headers.get("cache-status"), query).toContain("fwd=uri-miss");
+      await response.arrayBuffer();
+    }
+    expect(await inferenceCount(endpoints.ok, image)).toBe(variants.length);
+  });
+
+  it("answers 304 to a matching If-None-Match", async () => {
+    const image = uniquePng();
+    const first = await callWorker(restoreRequest(image));
+    await first.arrayBuffer();
+    const etag = first.headers.get("etag")!;
+    const again = await callWorker(restoreRequest(image, { headers: { "if-none-match": etag } }));
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it("runs one inference for identical concurrent requests", async () => {
+    const image = uniquePng(64, 64);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => callWorker(restoreRequest(image))));
+    const bodies = await Promise.all(responses.map(async (r) => new Uint8Array(await r.arrayBuffer())));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+    expect(await inferenceCount(endpoints.ok, image)).toBe(1);
+    expect(responses.filter((r) => r.headers.get("cache-status")?.includes("collapsed")).length).toBeGreaterThan(0);
+  });
+});

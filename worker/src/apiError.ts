@@ -1,0 +1,51 @@
+// Every 4xx/5xx body is the spec's Error schema; the status follows from the stable code.
+import type { components } from "./generated/openapi.js";
+
+export type ErrorCode = components["schemas"]["ErrorCode"];
+export type ErrorBody = components["schemas"]["Error"];
+
+const statusByCode = {
+  invalid_task: 400,
+  invalid_parameter: 400,
+  empty_body: 400,
+  invalid_multipart: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  image_too_large: 413,
+  unsupported_media_type: 415,
+  media_type_mismatch: 415,
+  invalid_image: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_unavailable: 503,
+  not_ready: 503,
+  upstream_timeout: 504,
+} as const satisfies Record<ErrorCode, number>;
+
+export type ErrorStatus = (typeof statusByCode)[ErrorCode];
+
+/** Thrown anywhere in request handling; the app's error handler turns it into the Error response. */
+export class ApiError extends Error {
+  readonly status: ErrorStatus;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = statusByCode[code];
+  }
+
+  toResponse(): Response {
+    const body: ErrorBody = { error: { code: this.code, message: this.message } };
+    if (this.details) body.error.details = this.details;
+    return new Response(JSON.stringify(body), {
+      status: this.status,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...this.headers },
+    });
+  }
+}

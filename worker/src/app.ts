@@ -1,0 +1,29 @@
+// The edge API: routes in the order a request meets them, and one place that turns failures into Errors.
+import { Hono } from "hono";
+import { ApiError } from "./apiError.js";
+import type { Env } from "./env.js";
+import { restoreRoute } from "./routes/restore.js";
+import { serviceRoutes } from "./routes/service.js";
+import { specRoutes } from "./routes/spec.js";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.route("/", serviceRoutes);
+app.route("/", specRoutes);
+app.route("/", restoreRoute);
+
+const knownPaths = new Set(["/v1/restore", "/v1/models", "/v1/health", "/v1/ready", "/openapi.yaml", "/docs"]);
+
+app.notFound((c) => {
+  const path = new URL(c.req.url).pathname;
+  if (knownPaths.has(path)) {
+    return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`).toResponse();
+  }
+  return new ApiError("not_found", `No route for ${path}.`).toResponse();
+});
+
+app.onError((error) => {
+  if (error instanceof ApiError) return error.toResponse();
+  console.error(JSON.stringify({ event: "unhandled_error", error: error instanceof Error ? error.stack : String(error) }));
+  return new ApiError("internal_error", "Something went wrong on our side.").toResponse();
+});

@@ -1,0 +1,4 @@
+// Cloudflare Workers entry point.
+import { app } from "./app.js";
+
+export default app satisfies ExportedHandler<import("./env.js").Env>;

@@ -1,0 +1,142 @@
+// Calls the inference endpoint's `restore-<task>` pipeline model over the Open Inference Protocol and maps
+// every way that can fail to the public error codes. The model version is pinned in the URL, so a result
+// always belongs to the version in its cache key.
+import { ApiError } from "../apiError.js";
+import { imageMediaTypes, sniffFormat } from "../image/inspectImage.js";
+import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import {
+  decodeBinaryMessage,
+  decodeBytesElements,
+  encodeBinaryMessage,
+  encodeBytesElements,
+  inferenceHeaderLength,
+  type InferenceMessageHeader,
+} from "./binaryTensors.js";
+
+export interface RestoreCall {
+  task: Task;
+  modelVersion: string;
+  image: Uint8Array;
+  refine: boolean;
+  format: OutputFormat;
+  quality: number;
+  timeoutMs: number;
+}
+
+export interface RestoredImage {
+  bytes: Uint8Array;
+  contentType: string;
+  /** `restore-<task>/<version>` as the endpoint reported it. */
+  modelVersion: string;
+  refineApplied: boolean;
+  /** Endpoint stage timings in ms (response parameters `timing_<stage>_ms`). */
+  stageTimings: Record<string, number>;
+}
+
+const retryAfterSeconds = "5";
+
+export function pipelineModelName(task: Task): string {
+  return `restore-${task}`;
+}
+
+function unavailable(message: string, retryAfter = retryAfterSeconds): ApiError {
+  return new ApiError("upstream_unavailable", message, undefined, { "retry-after": retryAfter });
+}
+
+export async function requestRestoration(baseUrl: string, call: RestoreCall): Promise<RestoredImage> {
+  const model = pipelineModelName(call.task);
+  const url = new URL(`v2/models/${model}/versions/${encodeURIComponent(call.modelVersion)}/infer`, withSlash(baseUrl));
+  const { body, headerLength } = encodeBinaryMessage(
+    {
+      inputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
+      outputs: [{ name: "image", parameters: { binary_data: true } }],
+      parameters: { refine: call.refine, format: call.format, quality: call.quality },
+    },
+    new Map([["image", encodeBytesElements([call.image])]]),
+    "inputs",
+  );
+
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(headerLength) },
+      body,
+      signal: AbortSignal.timeout(call.timeoutMs),
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === "TimeoutError") {
+      throw new ApiError("upstream_timeout", `The inference endpoint did not answer within ${call.timeoutMs} ms.`, undefined, {
+        "retry-after": retryAfterSeconds,
+      });
+    }
+    throw unavailable("The inference endpoint could not be reached.");
+  }
+
+  let payload: Uint8Array;
+  try {
+    payload = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    if (error instanceof Error && error.name === "TimeoutError") {
+      throw new ApiError("upstream_timeout", `The inference endpoint did not finish its answer within ${call.timeoutMs} ms.`, undefined, {
+        "retry-after": retryAfterSeconds,
+      });
+    }
+    throw unavailable("The inference endpoint dropped the connection.");
+  }
+
+  if (!response.ok) {
+    if (response.status === 400) {
+      throw new ApiError("invalid_image", "The image could not be decoded.", { upstream: endpointMessage(payload) });
+    }
+    const retryAfter = response.headers.get("retry-after");
+    throw unavailable(
+      `The inference endpoint answered ${response.status}.`,
+      retryAfter && /^\d+$/.test(retryAfter) ? retryAfter : retryAfterSeconds,
+    );
+  }
+  return parseResult(payload, response.headers.get(inferenceHeaderLength), model, call);
+}
+
+function parseResult(payload: Uint8Array, headerLength: string | null, model: string, call: RestoreCall): RestoredImage {
+  try {
+    const { header, tensors } = decodeBinaryMessage<InferenceMessageHeader>(
+      payload,
+      headerLength === null ? undefined : Number(headerLength),
+      "outputs",
+    );
+    const raw = tensors.get("image");
+    if (!raw) throw new Error("no binary output tensor named image");
+    const [image] = decodeBytesElements(raw);
+    if (!image || sniffFormat(image) !== call.format) throw new Error(`output is not a ${call.format} image`);
+    const parameters = header.parameters ?? {};
+    const stageTimings: Record<string, number> = {};
+    for (const [key, value] of Object.entries(parameters)) {
+      const stage = /^timing_(\w+)_ms$/.exec(key)?.[1];
+      if (stage && typeof value === "number") stageTimings[stage] = value;
+    }
+    return {
+      bytes: image,
+      contentType: imageMediaTypes[call.format],
+      modelVersion: `${header.model_name ?? model}/${header.model_version ?? call.modelVersion}`,
+      refineApplied: parameters["refine_applied"] === true,
+      stageTimings,
+    };
+  } catch {
+    // Never pass on or cache a body we cannot vouch for.
+    throw unavailable("The inference endpoint sent a malformed answer.");
+  }
+}
+
+function endpointMessage(payload: Uint8Array): string {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(payload)) as { error?: unknown };
+    return typeof parsed.error === "string" ? parsed.error.slice(0, 200) : "";
+  } catch {
+    return "";
+  }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}

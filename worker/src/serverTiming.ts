@@ -1,0 +1,26 @@
+// Collects stage durations for the Server-Timing response header.
+export class ServerTiming {
+  readonly #start = performance.now();
+  readonly #entries: [string, number][] = [];
+
+  async measure<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.add(name, performance.now() - start);
+    }
+  }
+
+  add(name: string, ms: number): void {
+    this.#entries.push([name, ms]);
+  }
+
+  elapsed(): number {
+    return performance.now() - this.#start;
+  }
+
+  header(): string {
+    return this.#entries.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(", ");
+  }
+}
