@@ -1,5 +1,6 @@
 // Starts one fake inference endpoint per behaviour the tests need, and tells the tests their URLs.
 import { createServer } from "node:net";
+import sharp from "sharp";
 import type { TestProject } from "vitest/node";
 import { startFakeInferenceServer, type FakeInferenceServer } from "./fakeInferenceServer.js";
 
@@ -14,10 +15,26 @@ export interface FakeEndpoints {
   down: string;
 }
 
+/** Encoded sample images (base64), made with sharp, for formats the workerd tests cannot encode themselves. */
+export interface SampleImages {
+  jpeg: string;
+  webp: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     fakeEndpoints: FakeEndpoints;
+    sampleImages: SampleImages;
   }
+}
+
+async function sampleImages(): Promise<SampleImages> {
+  const photo = sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 40, g: 90, b: 160 } } })
+    .composite([{ input: Buffer.from('<svg width="96" height="64"><circle cx="48" cy="32" r="20" fill="#e0c040"/></svg>') }]);
+  return {
+    jpeg: (await photo.clone().jpeg({ quality: 85 }).toBuffer()).toString("base64"),
+    webp: (await photo.clone().webp({ quality: 85 }).toBuffer()).toString("base64"),
+  };
 }
 
 async function closedPortUrl(): Promise<string> {
@@ -44,6 +61,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     overloaded: await start({ mode: "overloaded" }),
     down: await closedPortUrl(),
   });
+  project.provide("sampleImages", await sampleImages());
   return async () => {
     await Promise.all(servers.map((s) => s.close()));
   };

@@ -30,6 +30,8 @@ export function restoreRequest(
   { query = "task=denoise", headers = {} as Record<string, string>, key = testKey as string | null } = {},
 ): Request {
   const h = new Headers({ "content-type": "image/png", ...headers });
+  // An empty content-type means "let the body choose" (FormData sets its multipart boundary).
+  if (h.get("content-type") === "") h.delete("content-type");
   if (key !== null) h.set("authorization", `Bearer ${key}`);
   return new Request(`https://edge.test/v1/restore?${query}`, { method: "POST", body, headers: h });
 }
@@ -57,4 +59,21 @@ export async function inferenceCount(url: string, image: Uint8Array): Promise<nu
 export async function r2ObjectCount(prefix = "results/"): Promise<number> {
   const listing = await (env as unknown as Env).RESULTS.list({ prefix });
   return listing.objects.length;
+}
+
+const samples = inject("sampleImages");
+export const sampleJpeg = Uint8Array.from(atob(samples.jpeg), (c) => c.charCodeAt(0));
+export const sampleWebp = Uint8Array.from(atob(samples.webp), (c) => c.charCodeAt(0));
+
+/** A PNG whose IHDR claims `width` x `height` but which holds almost no data (a decompression-bomb shape). */
+export function pngClaiming(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
+    0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 0, 0, 0, 0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+  ]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  return bytes;
 }

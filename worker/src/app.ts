@@ -12,12 +12,20 @@ app.route("/", serviceRoutes);
 app.route("/", specRoutes);
 app.route("/", restoreRoute);
 
-const knownPaths = new Set(["/v1/restore", "/v1/models", "/v1/health", "/v1/ready", "/openapi.yaml", "/docs"]);
+const allowedMethods: Record<string, string> = {
+  "/v1/restore": "POST",
+  "/v1/models": "GET, HEAD",
+  "/v1/health": "GET, HEAD",
+  "/v1/ready": "GET, HEAD",
+  "/openapi.yaml": "GET, HEAD",
+  "/docs": "GET, HEAD",
+};
 
 app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
-  if (knownPaths.has(path)) {
-    return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`).toResponse();
+  const allow = allowedMethods[path];
+  if (allow) {
+    return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse();
   }
   return new ApiError("not_found", `No route for ${path}.`).toResponse();
 });

@@ -1,0 +1,41 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Env } from "../env.js";
+import { sha256Hex } from "../sha256.js";
+import { getCachedResult, putCachedResult, resultCacheKey } from "./r2ResultCache.js";
+
+const bucket = (env as unknown as Env).RESULTS;
+
+describe("r2ResultCache", () => {
+  it("builds distinct, readable keys per variant", () => {
+    const base = { inputSha256: "ab".repeat(32), task: "denoise" as const, modelVersion: "1", refine: true, format: "jpeg" as const, quality: 90 };
+    expect(resultCacheKey(base)).toBe(`results/denoise/1/${"ab".repeat(32)}/refined.jpeg.q90`);
+    expect(resultCacheKey({ ...base, format: "png", quality: 10 })).toBe(resultCacheKey({ ...base, format: "png", quality: 90 }));
+    expect(resultCacheKey({ ...base, refine: false })).not.toBe(resultCacheKey(base));
+  });
+
+  it("round-trips a result with its checksum", async () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(1000));
+    const result = { bytes, contentType: "image/png", sha256: await sha256Hex(bytes), modelVersion: "restore-denoise/1", refineApplied: true };
+    expect(await putCachedResult(bucket, "results/test/roundtrip", result)).toBe(true);
+    expect(await getCachedResult(bucket, "results/test/roundtrip")).toEqual(result);
+  });
+
+  it("refuses to store bytes whose checksum does not match (R2 verifies the sha256)", async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const ok = await putCachedResult(bucket, "results/test/bad-put", {
+      bytes, contentType: "image/png", sha256: "00".repeat(32), modelVersion: "m", refineApplied: false,
+    });
+    expect(ok).toBe(false);
+    expect(await bucket.head("results/test/bad-put")).toBeNull();
+  });
+
+  it("drops an object whose bytes no longer match its recorded checksum", async () => {
+    await bucket.put("results/test/corrupt", new Uint8Array([9, 9, 9]), {
+      httpMetadata: { contentType: "image/png" },
+      customMetadata: { sha256: await sha256Hex(new Uint8Array([1, 2, 3])), modelVersion: "m", refineApplied: "false" },
+    });
+    expect(await getCachedResult(bucket, "results/test/corrupt")).toBeUndefined();
+    expect(await bucket.head("results/test/corrupt")).toBeNull();
+  });
+});
