@@ -3,30 +3,7 @@ import { createServer } from "node:net";
 import sharp from "sharp";
 import type { TestProject } from "vitest/node";
 import { startFakeInferenceServer, type FakeInferenceServer } from "./fakeInferenceServer.js";
-
-export interface FakeEndpoints {
-  ok: string;
-  slow: string;
-  error500: string;
-  malformed: string;
-  drop: string;
-  overloaded: string;
-  /** A port nothing listens on. */
-  down: string;
-}
-
-/** Encoded sample images (base64), made with sharp, for formats the workerd tests cannot encode themselves. */
-export interface SampleImages {
-  jpeg: string;
-  webp: string;
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    fakeEndpoints: FakeEndpoints;
-    sampleImages: SampleImages;
-  }
-}
+import type { SampleImages } from "./providedContext.js";
 
 async function sampleImages(): Promise<SampleImages> {
   const photo = sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 40, g: 90, b: 160 } } })

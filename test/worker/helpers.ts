@@ -44,7 +44,7 @@ export function callWorker(request: Request): Promise<Response> {
 /** Same worker module, with bindings overridden (e.g. a failing endpoint). */
 export async function callWorkerWith(request: Request, overrides: Partial<Env>): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...(env as unknown as Env), ...overrides }, ctx);
+  const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -57,7 +57,7 @@ export async function inferenceCount(url: string, image: Uint8Array): Promise<nu
 
 /** Number of objects in the results bucket under a prefix. */
 export async function r2ObjectCount(prefix = "results/"): Promise<number> {
-  const listing = await (env as unknown as Env).RESULTS.list({ prefix });
+  const listing = await env.RESULTS.list({ prefix });
   return listing.objects.length;
 }
 

@@ -1,10 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../env.js";
 import { sha256Hex } from "../sha256.js";
 import { getCachedResult, putCachedResult, resultCacheKey } from "./r2ResultCache.js";
 
-const bucket = (env as unknown as Env).RESULTS;
+const bucket = env.RESULTS;
 
 describe("r2ResultCache", () => {
   it("builds distinct, readable keys per variant", () => {

@@ -1,0 +1,24 @@
+// What test/fakes/globalSetup.ts provides to tests in Node and in workerd (vitest's inject()).
+export interface FakeEndpoints {
+  ok: string;
+  slow: string;
+  error500: string;
+  malformed: string;
+  drop: string;
+  overloaded: string;
+  /** A port nothing listens on. */
+  down: string;
+}
+
+/** Encoded sample images (base64), made with sharp, for formats the workerd tests cannot encode themselves. */
+export interface SampleImages {
+  jpeg: string;
+  webp: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    fakeEndpoints: FakeEndpoints;
+    sampleImages: SampleImages;
+  }
+}
