@@ -6,6 +6,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const text = value.trim();
   if (text === "") return null;
   if (/^\d+$/.test(text)) return Number(text);
+  // Every HTTP date form names the month; without this check Date.parse reads "-5" or "1.5" as dates.
+  if (!/[a-z]{3}/i.test(text)) return null;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return null;
   // A date in the past means "now"; HTTP dates have whole-second precision, so round up.

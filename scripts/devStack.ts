@@ -1,0 +1,128 @@
+// Starts the local stack — inference endpoint, then the worker under `wrangler dev` with local R2 — waits
+// until the worker says ready, and stops both (process groups, so no workerd is orphaned).
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const defaultDevApiKey = "edge-restore-dev-key";
+
+export interface DevStackOptions {
+  workerPort?: number;
+  endpointPort?: number;
+  /** Where wrangler keeps local R2 data. */
+  persistTo?: string;
+  apiKey?: string;
+  /** Extra `--var NAME:value` for the worker. */
+  vars?: Record<string, string>;
+  log?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface DevStack {
+  workerUrl: string;
+  endpointUrl: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+function prefixed(child: ChildProcess, name: string, log: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding("utf8");
+    let buffered = "";
+    stream?.on("data", (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) log(`[${name}] ${line}`);
+    });
+  }
+}
+
+function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, 5000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      clearTimeout(force);
+      resolve();
+    }
+  });
+}
+
+async function waitForReady(url: string, children: ChildProcess[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    const exited = children.find((c) => c.exitCode !== null);
+    if (exited) throw new Error(`a stack process exited early with code ${exited.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms: ${last}`);
+}
+
+export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
+  const workerPort = options.workerPort ?? 8787;
+  const endpointPort = options.endpointPort ?? 8000;
+  const apiKey = options.apiKey ?? defaultDevApiKey;
+  const log = options.log ?? ((line) => console.log(line));
+  const endpointUrl = `http://127.0.0.1:${endpointPort}`;
+  const workerUrl = `http://127.0.0.1:${workerPort}`;
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+
+  // Until endpoint/ serves the real models (issue: inference endpoint), the local endpoint is the protocol fake.
+  const endpoint = spawn(process.execPath, ["--import", "tsx", "scripts/startFakeEndpoint.ts", String(endpointPort)], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  prefixed(endpoint, "endpoint", log);
+
+  const vars = { API_KEYS: apiKey, INFERENCE_URL: endpointUrl, ...options.vars };
+  const worker = spawn(
+    `${root}node_modules/.bin/wrangler`,
+    [
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(workerPort),
+      "--inspector-port", "0",
+      "--show-interactive-dev-session=false",
+      "--log-level", "warn",
+      ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
+    { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  prefixed(worker, "worker", log);
+
+  const stop = async () => {
+    await Promise.all([stopGroup(worker), stopGroup(endpoint)]);
+  };
+  try {
+    await waitForReady(`${workerUrl}/v1/ready`, [worker, endpoint], options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { workerUrl, endpointUrl, apiKey, stop };
+}

@@ -1,0 +1,27 @@
+// `npm start`: the whole local stack on the embedded defaults, until Ctrl-C.
+import { startDevStack } from "./devStack.js";
+
+console.log("starting the inference endpoint and the worker (wrangler dev, local R2)…");
+const started = Date.now();
+const stack = await startDevStack();
+console.log(`
+ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+  worker    ${stack.workerUrl}   (docs: ${stack.workerUrl}/docs)
+  endpoint  ${stack.endpointUrl}   (NOTE: protocol fake, no models yet — results are not restorations)
+  dev key   ${stack.apiKey}
+
+  curl -X POST --data-binary @photo.jpg -H 'content-type: image/jpeg' \\
+    -H 'authorization: Bearer ${stack.apiKey}' '${stack.workerUrl}/v1/restore?task=denoise' -o out.jpg
+
+Ctrl-C stops both.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nstopping…");
+  await stack.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

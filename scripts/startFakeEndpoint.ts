@@ -1,0 +1,9 @@
+// Runs the Open Inference Protocol fake on a port (default 8000). It runs no model; see test/fakes/.
+import { startFakeInferenceServer } from "../test/fakes/fakeInferenceServer.js";
+
+const port = Number(process.argv[2] ?? 8000);
+const server = await startFakeInferenceServer({ port });
+console.log(`fake inference endpoint (no models: fixed brightness change) on ${server.url}`);
+const stop = () => server.close().then(() => process.exit(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_URL, parseCliArgs, UsageError } from "./args.js";
+
+const env = { EDGE_RESTORE_API_KEY: "env-key" };
+
+function usageError(argv: string[], environment: Record<string, string | undefined> = env): string {
+  try {
+    parseCliArgs(argv, environment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected a usage error for ${argv.join(" ")}`);
+}
+
+describe("parseCliArgs", () => {
+  it("parses a full restore command", () => {
+    expect(
+      parseCliArgs(
+        ["restore", "in.jpg", "--task", "derain", "-o", "out.webp", "--format", "webp", "--quality", "75", "--no-refine", "--url", "https://r.example.com", "--key", "flag-key"],
+        env,
+      ),
+    ).toEqual({
+      kind: "restore",
+      input: "in.jpg",
+      output: "out.webp",
+      task: "derain",
+      format: "webp",
+      quality: 75,
+      refine: false,
+      url: "https://r.example.com",
+      apiKey: "flag-key",
+    });
+  });
+
+  it("applies defaults: key and URL from env, refine on, output chosen later", () => {
+    expect(parseCliArgs(["restore", "in.png", "-t", "lowlight"], { ...env, EDGE_RESTORE_URL: "http://10.0.0.2:8787" })).toEqual({
+      kind: "restore",
+      input: "in.png",
+      output: null,
+      task: "lowlight",
+      refine: true,
+      url: "http://10.0.0.2:8787",
+      apiKey: "env-key",
+    });
+    expect(parseCliArgs(["restore", "in.png", "-t", "lowlight"], env)).toMatchObject({ url: DEFAULT_URL });
+    expect(DEFAULT_URL).toBe("http://127.0.0.1:8787");
+  });
+
+  it("parses models and help", () => {
+    expect(parseCliArgs(["models"], {})).toEqual({ kind: "models", url: DEFAULT_URL, json: false });
+    expect(parseCliArgs(["models", "--url", "http://x.test", "--json"], {})).toEqual({ kind: "models", url: "http://x.test", json: true });
+    expect(parseCliArgs(["--help"], {})).toEqual({ kind: "help" });
+    expect(parseCliArgs(["-h"], {})).toEqual({ kind: "help" });
+    expect(parseCliArgs(["help"], {})).toEqual({ kind: "help" });
+    expect(parseCliArgs(["restore", "--help"], {})).toEqual({ kind: "help" });
+  });
+
+  it("requires an API key for restore, and never echoes one", () => {
+    expect(usageError(["restore", "in.png", "-t", "lowlight"], {})).toBe("missing API key: set EDGE_RESTORE_API_KEY or pass --key");
+    expect(usageError(["restore", "in.png", "-t", "lowlight"], { EDGE_RESTORE_API_KEY: "  " })).toContain("missing API key");
+  });
+
+  it.each([
+    [[], "missing command (restore or models)"],
+    [["resize", "a.png"], 'unknown command "resize"'],
+    [["restore", "-t", "lowlight"], "missing input file"],
+    [["restore", "a.png", "b.png", "-t", "lowlight"], "expected one input file, got 2"],
+    [["restore", "a.png"], "missing --task (lowlight, derain, deblur, denoise)"],
+    [["restore", "a.png", "-t", "sharpen"], '--task must be one of lowlight, derain, deblur, denoise (got "sharpen")'],
+    [["restore", "a.png", "-t", "lowlight", "-f", "gif"], '--format must be one of png, jpeg, webp (got "gif")'],
+    [["restore", "a.png", "-t", "lowlight", "-q", "0"], '--quality must be an integer from 1 to 100 (got "0")'],
+    [["restore", "a.png", "-t", "lowlight", "-q", "101"], '--quality must be an integer from 1 to 100 (got "101")'],
+    [["restore", "a.png", "-t", "lowlight", "-q", "9.5"], '--quality must be an integer from 1 to 100 (got "9.5")'],
+    [["restore", "a.png", "-t", "lowlight", "--url", "localhost"], '--url is not a valid URL: "localhost"'],
+    [["restore", "a.png", "-t", "lowlight", "--url", "ftp://x.test"], '--url must be http or https (got "ftp://x.test")'],
+    [["restore", "a.png", "-t", "lowlight", "--json"], 'option --json does not apply to "restore"'],
+    [["models", "--task", "lowlight"], 'option --task does not apply to "models"'],
+    [["models", "extra"], 'unexpected argument "extra"'],
+  ])("%j → %s", (argv, message) => {
+    expect(usageError(argv)).toBe(message);
+  });
+
+  it("turns parseArgs errors into usage errors", () => {
+    expect(usageError(["restore", "a.png", "--bogus"])).toContain("--bogus");
+    expect(usageError(["restore", "a.png", "--task"])).toContain("--task");
+  });
+});

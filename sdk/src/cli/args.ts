@@ -1,0 +1,148 @@
+// Command line → a plain command object. No I/O here, so every rule is unit-testable.
+import { parseArgs } from "node:util";
+import type { components } from "../generated/openapi.js";
+
+type Task = components["schemas"]["Task"];
+type OutputFormat = components["schemas"]["OutputFormat"];
+
+// Runtime copies of the spec's enums; `satisfies` plus the checks below break the build if they drift.
+export const TASKS = ["lowlight", "derain", "deblur", "denoise"] as const satisfies readonly Task[];
+export const FORMATS = ["png", "jpeg", "webp"] as const satisfies readonly OutputFormat[];
+type Exhaustive<T extends never> = T;
+export type TasksCoverSpec = Exhaustive<Exclude<Task, (typeof TASKS)[number]>>;
+export type FormatsCoverSpec = Exhaustive<Exclude<OutputFormat, (typeof FORMATS)[number]>>;
+
+export const DEFAULT_URL = "http://127.0.0.1:8787";
+
+export const USAGE = `Usage:
+  edge-restore restore <input> --task <task> [-o <output>] [options]
+  edge-restore models [--url URL] [--json]
+  edge-restore --help
+
+Restore options:
+  -t, --task <task>      ${TASKS.join(" | ")} (required)
+  -o, --output <path>    where to write the result
+                         (default: <input-name>.restored.<ext> next to the input)
+  -f, --format <format>  ${FORMATS.join(" | ")} (default: the input's format)
+  -q, --quality <1-100>  jpeg/webp encoder quality (default 90)
+      --no-refine        base network only, without PTG-RM refinement
+      --key <key>        API key (default: $EDGE_RESTORE_API_KEY)
+
+Common options:
+      --url <url>        API base URL (default: $EDGE_RESTORE_URL or ${DEFAULT_URL})
+  -h, --help             show this help
+
+Exit codes: 0 success, 1 API or I/O error, 2 usage error.`;
+
+export type CliCommand =
+  | { kind: "help" }
+  | {
+      kind: "restore";
+      input: string;
+      /** null: choose from the response's content type. */
+      output: string | null;
+      task: Task;
+      format?: OutputFormat;
+      quality?: number;
+      refine: boolean;
+      url: string;
+      apiKey: string;
+    }
+  | { kind: "models"; url: string; json: boolean };
+
+/** The command line is wrong: exit 2 with the message and a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const OPTIONS = {
+  task: { type: "string", short: "t" },
+  output: { type: "string", short: "o" },
+  format: { type: "string", short: "f" },
+  quality: { type: "string", short: "q" },
+  // Declared explicitly: parseArgs' `allowNegative` needs Node 20.16+.
+  "no-refine": { type: "boolean" },
+  key: { type: "string" },
+  url: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+const ALLOWED: Record<"restore" | "models", ReadonlySet<OptionName>> = {
+  restore: new Set(["task", "output", "format", "quality", "no-refine", "key", "url", "help"]),
+  models: new Set(["url", "json", "help"]),
+};
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === "help") return { kind: "help" };
+  if (command === undefined) throw new UsageError("missing command (restore or models)");
+  if (command !== "restore" && command !== "models") throw new UsageError(`unknown command "${command}"`);
+
+  for (const name of Object.keys(values) as OptionName[]) {
+    if (!ALLOWED[command].has(name)) throw new UsageError(`option --${name} does not apply to "${command}"`);
+  }
+  const url = parseUrl(values.url ?? nonEmpty(env.EDGE_RESTORE_URL) ?? DEFAULT_URL);
+
+  if (command === "models") {
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    return { kind: "models", url, json: values.json ?? false };
+  }
+
+  if (rest.length === 0) throw new UsageError("missing input file");
+  if (rest.length > 1) throw new UsageError(`expected one input file, got ${rest.length}`);
+  const input = rest[0]!;
+  if (values.task === undefined) throw new UsageError(`missing --task (${TASKS.join(", ")})`);
+  const task = oneOf(values.task, TASKS, "--task");
+  const apiKey = nonEmpty(values.key) ?? nonEmpty(env.EDGE_RESTORE_API_KEY);
+  if (apiKey === undefined) throw new UsageError("missing API key: set EDGE_RESTORE_API_KEY or pass --key");
+  if (values.output === "") throw new UsageError("--output must not be empty");
+
+  return {
+    kind: "restore",
+    input,
+    output: values.output ?? null,
+    task,
+    ...(values.format === undefined ? {} : { format: oneOf(values.format, FORMATS, "--format") }),
+    ...(values.quality === undefined ? {} : { quality: parseQuality(values.quality) }),
+    refine: !values["no-refine"],
+    url,
+    apiKey,
+  };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
+}
+
+function parseQuality(value: string): number {
+  const quality = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be an integer from 1 to 100 (got "${value}")`);
+  return quality;
+}
+
+function parseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url is not a valid URL: "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url must be http or https (got "${value}")`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

@@ -1,0 +1,149 @@
+// The CLI's process-facing part: reads and writes files, talks to the API, prints, returns the exit code.
+// The process itself (argv, env, stdout, exit) is injected, so tests run it end to end in-process.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createEdgeRestoreClient, type FetchLike } from "../client.js";
+import { EdgeRestoreError } from "../errors.js";
+import type { Sleep } from "../retry.js";
+import type { components } from "../generated/openapi.js";
+import { type CliCommand, type Env, parseCliArgs, USAGE, UsageError } from "./args.js";
+import { chooseOutputPath } from "./outputPath.js";
+
+export interface CliIo {
+  env: Env;
+  /** One line, without the trailing newline. */
+  stdout(line: string): void;
+  stderr(line: string): void;
+  fetch?: FetchLike;
+  sleep?: Sleep;
+  /** Milliseconds, for the time in the summary line. */
+  now?: () => number;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`error: ${error.message}`);
+    io.stderr(`Run "edge-restore --help" for usage.`);
+    return EXIT_USAGE;
+  }
+  try {
+    switch (command.kind) {
+      case "help":
+        io.stdout(USAGE);
+        return EXIT_OK;
+      case "models":
+        return await models(command, io);
+      case "restore":
+        return await restore(command, io);
+    }
+  } catch (error) {
+    // Messages only: API error messages never contain keys, and ours never include the key.
+    if (error instanceof EdgeRestoreError) io.stderr(`error ${error.code}: ${error.message}`);
+    else io.stderr(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+function client(url: string, io: CliIo, apiKey?: string) {
+  return createEdgeRestoreClient({
+    baseUrl: url,
+    ...(apiKey === undefined ? {} : { apiKey }),
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+  });
+}
+
+async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: CliIo): Promise<number> {
+  const now = io.now ?? (() => performance.now());
+  let input: Uint8Array;
+  try {
+    input = await readFile(command.input);
+  } catch (error) {
+    io.stderr(`error io: cannot read ${command.input}: ${ioReason(error)}`);
+    return EXIT_FAILURE;
+  }
+
+  const started = now();
+  const result = await client(command.url, io, command.apiKey).restore(input, {
+    task: command.task,
+    refine: command.refine,
+    ...(command.format ? { format: command.format } : {}),
+    ...(command.quality === undefined ? {} : { quality: command.quality }),
+  });
+  const bytes = await result.bytes();
+  const elapsedMs = now() - started;
+
+  const output = chooseOutputPath(command.input, command.output, result.contentType);
+  try {
+    await mkdir(dirname(output), { recursive: true });
+    await writeFile(output, bytes);
+  } catch (error) {
+    io.stderr(`error io: cannot write ${output}: ${ioReason(error)}`);
+    return EXIT_FAILURE;
+  }
+
+  const parts = [
+    `${bytes.byteLength} bytes`,
+    `cache ${result.cacheHit ? "hit" : "miss"}`,
+    `model ${result.modelVersion ?? "unknown"}`,
+    result.refineApplied ? "refined" : "base only",
+    `${formatDuration(elapsedMs)}`,
+  ];
+  io.stderr(`wrote ${output} (${parts.join(", ")})`);
+  return EXIT_OK;
+}
+
+async function models(command: Extract<CliCommand, { kind: "models" }>, io: CliIo): Promise<number> {
+  const list = await client(command.url, io).models();
+  if (command.json) {
+    io.stdout(JSON.stringify(list, null, 2));
+    return EXIT_OK;
+  }
+  for (const line of formatModels(list)) io.stdout(line);
+  return EXIT_OK;
+}
+
+/** A small aligned table plus the limits: what a person wants to see before sending a photo. */
+export function formatModels(list: components["schemas"]["ModelList"]): string[] {
+  const rows = [
+    ["TASK", "MODEL", "VERSION", "AVAILABLE", "PARAMETERS"],
+    ...list.tasks.map((t) => [
+      t.task,
+      t.model,
+      t.version,
+      t.available ? "yes" : "no",
+      t.parameters === null
+        ? "unknown"
+        : [t.parameters.base === undefined ? null : `base ${t.parameters.base}`, t.parameters.refiner === undefined ? null : `refiner ${t.parameters.refiner}`]
+            .filter((p) => p !== null)
+            .join(", ") || "unknown",
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const table = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+  const { limits } = list;
+  return [
+    ...table,
+    "",
+    `limits: ${limits.maxBytes} bytes, ${limits.maxPixels} pixels, ${limits.maxDimension} px per side; ` +
+      `input ${limits.inputFormats.join(", ")}; output ${limits.outputFormats.join(", ")}`,
+  ];
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function ioReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return code;
+  return error instanceof Error ? error.message : String(error);
+}
