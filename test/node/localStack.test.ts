@@ -1,0 +1,92 @@
+// The README's promise, end to end: `npm start`'s stack (endpoint + wrangler dev with local R2) answers the
+// documented curl command with an image of the same size, then answers it again from the cache with identical
+// bytes while the endpoint sees no second request; the SDK and the CLI work against it.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEdgeRestoreClient } from "../../sdk/src/index.js";
+import { startDevStack, type DevStack } from "../../scripts/devStack.js";
+import { freePort } from "./freePort.js";
+
+const run = promisify(execFile);
+let stack: DevStack;
+let dir: string;
+
+async function inferCount(image: Uint8Array): Promise<number> {
+  const sha = createHash("sha256").update(image).digest("hex");
+  const stats = (await (await fetch(`${stack.endpointUrl}/fake/stats?sha256=${sha}`)).json()) as { inferForInput: number };
+  return stats.inferForInput;
+}
+
+async function photo(seed: number): Promise<Buffer> {
+  const noise = Buffer.alloc(160 * 120 * 3, 0).map((_, i) => (i * 7919 + seed * 104729) % 251);
+  return sharp(noise, { raw: { width: 160, height: 120, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-restore-stack-"));
+  stack = await startDevStack({
+    workerPort: await freePort(),
+    endpointPort: await freePort(),
+    persistTo: join(dir, "state"),
+    log: () => {},
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("local stack", () => {
+  it("restores with the documented curl command, then serves the cache", async () => {
+    const input = await photo(1);
+    await writeFile(join(dir, "photo.jpg"), input);
+    const curl = (out: string) =>
+      run("curl", [
+        "-sS", "-D", join(dir, `${out}.headers`), "-X", "POST", "--data-binary", "@photo.jpg",
+        "-H", "content-type: image/jpeg", "-H", `authorization: Bearer ${stack.apiKey}`,
+        `${stack.workerUrl}/v1/restore?task=denoise`, "-o", out,
+      ], { cwd: dir });
+
+    await curl("out.png");
+    const first = await readFile(join(dir, "out.png"));
+    expect(await sharp(first).metadata()).toMatchObject({ width: 160, height: 120 });
+    expect(await readFile(join(dir, "out.png.headers"), "utf8")).toMatch(/cache-status: edge-restore; fwd=uri-miss; stored/i);
+
+    await curl("again.png");
+    expect(await readFile(join(dir, "again.png"))).toEqual(first);
+    expect(await readFile(join(dir, "again.png.headers"), "utf8")).toMatch(/cache-status: edge-restore; hit/i);
+    expect(await inferCount(input)).toBe(1);
+  });
+
+  it("works through the SDK", async () => {
+    const client = createEdgeRestoreClient({ baseUrl: stack.workerUrl, apiKey: stack.apiKey });
+    const input = await photo(2);
+    const miss = await client.restore(input, { task: "lowlight", format: "png" });
+    expect(miss.cacheHit).toBe(false);
+    expect(miss.contentType).toBe("image/png");
+    const hit = await client.restore(input, { task: "lowlight", format: "png" });
+    expect(hit.cacheHit).toBe(true);
+    expect(await hit.bytes()).toEqual(await miss.bytes());
+    expect((await client.models()).tasks).toHaveLength(4);
+    await expect(createEdgeRestoreClient({ baseUrl: stack.workerUrl, apiKey: "wrong" }).restore(input, { task: "lowlight" }))
+      .rejects.toMatchObject({ status: 401, code: "unauthorized" });
+  });
+
+  it("works through the CLI (npx edge-restore)", async () => {
+    await writeFile(join(dir, "dark.jpg"), await photo(3));
+    const { stderr } = await run("npx", [
+      "--no-install", "edge-restore", "restore", join(dir, "dark.jpg"), "--task", "lowlight", "-o", join(dir, "out.png"),
+      "--format", "png", "--url", stack.workerUrl, "--key", stack.apiKey,
+    ], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
+    expect(stderr).not.toContain(stack.apiKey);
+    expect(await sharp(await readFile(join(dir, "out.png"))).metadata()).toMatchObject({ format: "png", width: 160, height: 120 });
+  });
+});
