@@ -11,6 +11,8 @@ export interface DevStackOptions {
   /** Where wrangler keeps local R2 data. */
   persistTo?: string;
   apiKey?: string;
+  /** wrangler.toml environment (`--env`), e.g. "bench". */
+  wranglerEnv?: string;
   /** Extra `--var NAME:value` for the worker. */
   vars?: Record<string, string>;
   log?: (line: string) => void;
@@ -109,6 +111,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+      ...(options.wranglerEnv ? ["--env", options.wranglerEnv] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
