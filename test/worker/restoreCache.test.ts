@@ -1,7 +1,7 @@
 // A miss runs inference once and stores the result whole; the same request is then a hit that never touches
 // the endpoint; identical concurrent requests run one inference.
 import { describe, expect, it } from "vitest";
-import { callWorker, endpoints, inferenceCount, pngSize, restoreRequest, uniquePng } from "./helpers.js";
+import { callWorker, callWorkerWith, endpoints, inferenceCount, pngSize, restoreRequest, uniquePng } from "./helpers.js";
 
 describe("POST /v1/restore caching", () => {
   it("misses, stores, then hits with identical bytes and no second inference", async () => {
@@ -56,5 +56,37 @@ describe("POST /v1/restore caching", () => {
     for (const body of bodies) expect(body).toEqual(bodies[0]);
     expect(await inferenceCount(endpoints.ok, image)).toBe(1);
     expect(responses.filter((r) => r.headers.get("cache-status")?.includes("collapsed")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("POST /v1/restore when R2 fails", () => {
+  // The one double in these tests: a bucket that throws, since the local R2 cannot be made to fail on demand.
+  const failingBucket = {
+    get: () => Promise.reject(new Error("R2 get timed out")),
+    put: () => Promise.reject(new Error("R2 put timed out")),
+    head: () => Promise.reject(new Error("R2 head timed out")),
+    delete: () => Promise.reject(new Error("R2 delete timed out")),
+  } as unknown as R2Bucket;
+
+  it("still restores, stores nothing, and says why in Cache-Status", async () => {
+    const image = uniquePng();
+    const response = await callWorkerWith(restoreRequest(image), { RESULTS: failingBucket });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-status")).toBe('edge-restore; fwd=uri-miss; detail="r2-unavailable"');
+    expect(pngSize(new Uint8Array(await response.arrayBuffer()))).toEqual({ width: 32, height: 24 });
+  });
+
+  it("answers a result whose put failed, uncached", async () => {
+    const image = uniquePng();
+    const bucket = { get: () => Promise.resolve(null), put: failingBucket.put } as unknown as R2Bucket;
+    const response = await callWorkerWith(restoreRequest(image), { RESULTS: bucket });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss");
+  });
+
+  it("reports R2 in /v1/ready", async () => {
+    const response = await callWorkerWith(new Request("https://edge.test/v1/ready"), { RESULTS: failingBucket });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: "not_ready", details: { checks: { r2: "failed" } } } });
   });
 });
