@@ -13,7 +13,6 @@ export async function renderGeneratedFiles(): Promise<Record<string, string>> {
   const sdkTypes = astToString(await openapiTS(specText));
   return {
     "sdk/src/generated/openapi.ts": header + sdkTypes,
-    "worker/src/generated/openapi.ts": header + sdkTypes,
     "worker/src/generated/openapiDocument.ts":
       header +
       `export const openapiYaml: string = ${JSON.stringify(specText)};\n\n` +

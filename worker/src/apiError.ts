@@ -1,5 +1,5 @@
 // Every 4xx/5xx body is the spec's Error schema; the status follows from the stable code.
-import type { components } from "./generated/openapi.js";
+import type { components } from "./apiTypes.js";
 
 export type ErrorCode = components["schemas"]["ErrorCode"];
 export type ErrorBody = components["schemas"]["Error"];

@@ -1,7 +1,7 @@
 // Query parameters of POST /v1/restore, validated before the body is read.
 import { parseAccept } from "hono/utils/accept";
 import { ApiError } from "../apiError.js";
-import type { components } from "../generated/openapi.js";
+import type { components } from "../apiTypes.js";
 import type { ImageFormat } from "../image/inspectImage.js";
 
 export type Task = components["schemas"]["Task"];

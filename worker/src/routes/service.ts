@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { ApiError } from "../apiError.js";
 import { limitsFrom, type Env } from "../env.js";
-import type { components } from "../generated/openapi.js";
+import type { components } from "../apiTypes.js";
 import { endpointReady, pipelineModelStatus } from "../inference/endpointStatus.js";
 import { pipelineModelName } from "../inference/restoreClient.js";
 import { outputFormats, tasks } from "../request/restoreOptions.js";
