@@ -1,0 +1,62 @@
+// TF.js graph model → ONNX at a fixed input shape [batch, height, width, 3].
+// Input `input` and output `output` are NHWC float32 (fp16 models cast inside).
+import { onnxDataType } from "./onnxGraphBuilder.js";
+import { foldShapeNodes, topologicalOrder } from "./shapeFolding.js";
+import { TfToOnnxEmitter, type Precision } from "./tfOpsToOnnx.js";
+import { readTfjsGraph } from "./tfjsGraph.js";
+
+export interface ConvertOptions {
+  modelDir: string;
+  height: number;
+  width: number;
+  /** Default 1. */
+  batch?: number;
+  precision: Precision;
+  /** Stored in the model's metadata_props. */
+  metadata?: Record<string, string>;
+}
+
+export interface ConvertResult {
+  onnx: Uint8Array;
+  tfNodes: number;
+  onnxNodes: number;
+  /** Float parameters of the original model (weights read by value ops, not shape arithmetic). */
+  parameterCount: number;
+}
+
+export async function convertTfjsModel(options: ConvertOptions): Promise<ConvertResult> {
+  const shape = [options.batch ?? 1, options.height, options.width, 3];
+  const graph = await readTfjsGraph(options.modelDir);
+  const folding = await foldShapeNodes(options.modelDir, graph, shape);
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+
+  // What the output needs, stopping at constants (weights and folded shape arithmetic).
+  const needed = new Set<string>();
+  const pending = [graph.outputName];
+  while (pending.length) {
+    const name = pending.pop()!;
+    if (needed.has(name)) continue;
+    needed.add(name);
+    if (graph.weights.has(name) || folding.folded.has(name)) continue;
+    pending.push(...byName.get(name)!.inputs);
+  }
+
+  const e = new TfToOnnxEmitter(graph, folding, options.precision);
+  const input = "input";
+  e.b.dtypes.set(input, "float32");
+  e.bind(graph.inputName, e.float === "float32" ? input : e.b.node("Cast", [input], ["input_fp16"], { to: onnxDataType("float16") }, "float16"));
+  for (const node of topologicalOrder(graph)) {
+    if (needed.has(node.name) && node.op !== "Placeholder" && !graph.weights.has(node.name) && !folding.folded.has(node.name)) e.emit(node);
+  }
+  const result = e.ref(graph.outputName);
+  if (e.float === "float32") e.b.node("Identity", [result], ["output"]);
+  else e.b.node("Cast", [result], ["output"], { to: onnxDataType("float32") }, "float32");
+
+  const io = (name: string) => ({ name, dtype: "float32" as const, shape });
+  const onnx = e.b.toModel("maxim", [io("input")], [io("output")], options.metadata ?? {});
+  let parameterCount = 0;
+  for (const [name, w] of graph.weights) {
+    if (w.dtype === "float32" && needed.has(name)) parameterCount += w.data.length;
+  }
+  return { onnx, tfNodes: graph.nodes.length, onnxNodes: e.b.nodes.length, parameterCount };
+}
