@@ -180,6 +180,26 @@ const stridedSlice: Converter = (e, n, out) => {
   );
 };
 
+// The three contractions MAXIM uses, as MatMul: Einsum was 35% of ONNX Runtime's CPU time at 128x128, and the
+// model runs about 5% faster this way (MatMul can fuse with neighbours). Any other equation stays an Einsum.
+const einsum: Converter = (e, n, out) => {
+  const [a, b] = n.inputs.map((i) => e.ref(i)) as [string, string];
+  const equation = attrString(n, "equation")!;
+  switch (equation) {
+    case "abcg,gf->abcf":
+      return e.b.node("MatMul", [a, b], [out]);
+    case "abgd,gf->abdf":
+      return e.b.node("MatMul", [e.b.node("Transpose", [a], [e.b.temp(`${out}_t`)], { perm: [0, 1, 3, 2] }), b], [out]);
+    case "gb,cgef->bcef": {
+      const xt = e.b.node("Transpose", [b], [e.b.temp(`${out}_t`)], { perm: [0, 2, 3, 1] }); // c,e,f,g
+      const y = e.b.node("MatMul", [xt, a], [e.b.temp(`${out}_mm`)]); // c,e,f,b
+      return e.b.node("Transpose", [y], [out], { perm: [3, 0, 1, 2] });
+    }
+    default:
+      return e.b.node("Einsum", [a, b], [out], { equation });
+  }
+};
+
 export const converters: Record<string, Converter> = {
   Identity: unary("Identity"),
   Neg: unary("Neg"),
@@ -209,7 +229,7 @@ export const converters: Record<string, Converter> = {
     return e.b.node("Gather", [e.ref(n.inputs[0]!), e.ref(n.inputs[1]!)], [out], { axis: e.requireConst(n, 2).data[0]! });
   },
   StridedSlice: stridedSlice,
-  Einsum: (e, n, out) => e.b.node("Einsum", n.inputs.map((i) => e.ref(i)), [out], { equation: attrString(n, "equation")! }),
+  Einsum: einsum,
   Conv2D: conv2d,
   Conv2DBackpropInput: conv2dBackpropInput,
 };
