@@ -1,6 +1,5 @@
 // TF.js graph model → ONNX at a fixed input shape [batch, height, width, 3].
-// Input `input` and output `output` are NHWC float32 (fp16 models cast inside).
-import { onnxDataType } from "./onnxGraphBuilder.js";
+// Input `input` and output `output` are NHWC float32.
 import { foldShapeNodes, topologicalOrder } from "./shapeFolding.js";
 import { TfToOnnxEmitter, type Precision } from "./tfOpsToOnnx.js";
 import { readTfjsGraph } from "./tfjsGraph.js";
@@ -44,13 +43,11 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
   const e = new TfToOnnxEmitter(graph, folding, options.precision);
   const input = "input";
   e.b.dtypes.set(input, "float32");
-  e.bind(graph.inputName, e.float === "float32" ? input : e.b.node("Cast", [input], ["input_fp16"], { to: onnxDataType("float16") }, "float16"));
+  e.bind(graph.inputName, input);
   for (const node of topologicalOrder(graph)) {
     if (needed.has(node.name) && node.op !== "Placeholder" && !graph.weights.has(node.name) && !folding.folded.has(node.name)) e.emit(node);
   }
-  const result = e.ref(graph.outputName);
-  if (e.float === "float32") e.b.node("Identity", [result], ["output"]);
-  else e.b.node("Cast", [result], ["output"], { to: onnxDataType("float32") }, "float32");
+  e.b.node("Identity", [e.ref(graph.outputName)], ["output"]);
 
   const io = (name: string) => ({ name, dtype: "float32" as const, shape });
   const onnx = e.b.toModel("maxim", [io("input")], [io("output")], options.metadata ?? {});

@@ -2,18 +2,22 @@
 // TF tensors are NHWC; ONNX Conv wants NCHW, so convolutions are wrapped in transposes (ONNX Runtime's
 // transpose optimizer cancels the adjacent pairs).
 import { Float16Array } from "@petamoriken/float16";
-import { OnnxGraphBuilder, type Initializer, type OnnxDtype } from "./onnxGraphBuilder.js";
+import { OnnxGraphBuilder, onnxDataType } from "./onnxGraphBuilder.js";
 import type { ShapeFolding } from "./shapeFolding.js";
 import { attrInt, attrInts, attrString, type ConstTensor, type TfGraph, type TfNode } from "./tfjsGraph.js";
 
+/**
+ * fp16: weights stored as fp16 (half the file) and widened to fp32 when the session loads them; arithmetic
+ * stays fp32. Whole-graph fp16 arithmetic was tried and gives NaN from 128x128 tiles up (sums over the image
+ * pass fp16's 65504 even with the normalisation ops kept in fp32).
+ */
 export type Precision = "fp32" | "fp16";
 
 const raw = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 
 export class TfToOnnxEmitter {
   readonly b = new OnnxGraphBuilder();
-  /** ONNX float type of activations and float weights. */
-  readonly float: OnnxDtype;
+  readonly precision: Precision;
   readonly #emitted = new Map<string, string>();
 
   constructor(
@@ -21,7 +25,7 @@ export class TfToOnnxEmitter {
     readonly folding: ShapeFolding,
     precision: Precision,
   ) {
-    this.float = precision === "fp16" ? "float16" : "float32";
+    this.precision = precision;
   }
 
   /** The constant value of a TF node (a weight or a folded shape-only node), or undefined. */
@@ -46,17 +50,21 @@ export class TfToOnnxEmitter {
     if (emitted) return emitted;
     const value = this.constValue(name);
     if (!value) throw new Error(`${name} is used before it is emitted`);
-    return this.b.addInitializer(name, this.initializer(value));
+    const tensor = this.constant(name, value);
+    this.bind(name, tensor);
+    return tensor;
   }
 
-  initializer(value: ConstTensor): Initializer {
-    if (value.dtype === "float32") {
-      const data = value.data as Float32Array;
-      return this.float === "float16"
-        ? { dtype: "float16", shape: value.shape, raw: raw(new Uint16Array(new Float16Array(data).buffer)) }
-        : { dtype: "float32", shape: value.shape, raw: raw(data) };
+  /** A constant input: float weights of fp16 models are stored fp16 and cast to fp32 (folded at load). */
+  constant(name: string, value: ConstTensor): string {
+    if (this.b.dtypes.has(name)) return name; // already made (e.g. a filter shared by two convolutions)
+    const data = value.data;
+    if (value.dtype === "float32" && this.precision === "fp16") {
+      const half = new Uint16Array(new Float16Array(data as Float32Array).buffer);
+      const stored = this.b.addInitializer(`${name}__fp16`, { dtype: "float16", shape: value.shape, raw: raw(half) });
+      return this.b.node("Cast", [stored], [name], { to: onnxDataType("float32") }, "float32");
     }
-    return { dtype: value.dtype, shape: value.shape, raw: raw(value.data) };
+    return this.b.addInitializer(name, { dtype: value.dtype, shape: value.shape, raw: raw(data) });
   }
 
   /** An int64 constant (ONNX wants int64 for shapes, axes and slice bounds). */
@@ -78,6 +86,7 @@ export class TfToOnnxEmitter {
 }
 
 type Converter = (e: TfToOnnxEmitter, node: TfNode, out: string) => string;
+
 
 const unary = (opType: string): Converter => (e, n, out) => e.b.node(opType, [e.ref(n.inputs[0]!)], [out]);
 const binary = (opType: string): Converter => (e, n, out) => e.b.node(opType, [e.ref(n.inputs[0]!), e.ref(n.inputs[1]!)], [out]);
@@ -126,7 +135,7 @@ const conv2d: Converter = (e, n, out) => {
   else if (padding === "VALID") attrs["pads"] = [0, 0, 0, 0];
   else throw new Error(`${n.name}: padding ${padding} is not supported`);
   const x = e.b.node("Transpose", [e.ref(n.inputs[0]!)], [e.b.temp(`${out}_nchw`)], { perm: nchw });
-  const w = e.b.addInitializer(`${n.inputs[1]}_oihw`, e.initializer(weight));
+  const w = e.constant(`${n.inputs[1]}_oihw`, weight);
   const y = e.b.node("Conv", [x, w], [e.b.temp(`${out}_conv`)], attrs);
   return e.b.node("Transpose", [y], [out], { perm: nhwc });
 };
@@ -157,7 +166,7 @@ const conv2dBackpropInput: Converter = (e, n, out) => {
   }
   const weight = transposeFilter(filter, [3, 2, 0, 1]);
   const x = e.b.node("Transpose", [e.ref(n.inputs[2]!)], [e.b.temp(`${out}_nchw`)], { perm: nchw });
-  const w = e.b.addInitializer(`${n.inputs[1]}_iohw`, e.initializer(weight));
+  const w = e.constant(`${n.inputs[1]}_iohw`, weight);
   const y = e.b.node("ConvTranspose", [x, w], [e.b.temp(`${out}_convt`)], {
     kernel_shape: [kh, kw],
     strides: [sh, sw],
