@@ -59,7 +59,7 @@ export class TfToOnnxEmitter {
   constant(name: string, value: ConstTensor): string {
     if (this.b.dtypes.has(name)) return name; // already made (e.g. a filter shared by two convolutions)
     const data = value.data;
-    if (value.dtype === "float32" && this.precision === "fp16") {
+    if (value.dtype === "float32" && this.precision === "fp16" && survivesFp16(value.data as Float32Array)) {
       const half = new Uint16Array(new Float16Array(data as Float32Array).buffer);
       const stored = this.b.addInitializer(`${name}__fp16`, { dtype: "float16", shape: value.shape, raw: raw(half) });
       return this.b.node("Cast", [stored], [name], { to: onnxDataType("float32") }, "float32");
@@ -83,6 +83,20 @@ export class TfToOnnxEmitter {
     if (!convert) throw new Error(`unsupported op ${node.op} (${node.name})`);
     this.bind(node.name, convert(this, node, node.name));
   }
+}
+
+/**
+ * Whether a float constant can be stored as fp16. Folded shape arithmetic holds integer-valued grids (pixel
+ * coordinates at 256x256 reach 65535): fp16 has integers exact only to 2048, so such tensors stay fp32.
+ */
+function survivesFp16(data: Float32Array): boolean {
+  let integral = true;
+  let max = 0;
+  for (const v of data) {
+    if (integral && !Number.isInteger(v)) integral = false;
+    max = Math.max(max, Math.abs(v));
+  }
+  return max <= 65504 && !(integral && max > 2048);
 }
 
 type Converter = (e: TfToOnnxEmitter, node: TfNode, out: string) => string;
