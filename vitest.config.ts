@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["sdk/src/**/*.test.ts", "scripts/**/*.test.ts", "test/node/**/*.test.ts", "converter/src/**/*.test.ts"],
+          include: ["sdk/src/**/*.test.ts", "scripts/**/*.test.ts", "test/node/**/*.test.ts", "endpoint/src/**/*.test.ts", "converter/src/**/*.test.ts"],
           globalSetup: ["test/fakes/globalSetup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -11,6 +11,8 @@ export interface DevStackOptions {
   /** Where wrangler keeps local R2 data. */
   persistTo?: string;
   apiKey?: string;
+  /** "models" (default): endpoint/ with the base networks in models/; "fake": the protocol fake (no models). */
+  endpoint?: "models" | "fake";
   /** wrangler.toml environment (`--env`), e.g. "bench". */
   wranglerEnv?: string;
   /** Extra `--var NAME:value` for the worker. */
@@ -91,8 +93,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const workerUrl = `http://127.0.0.1:${workerPort}`;
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
 
-  // Until endpoint/ serves the real models (issue: inference endpoint), the local endpoint is the protocol fake.
-  const endpoint = spawn(process.execPath, ["--import", "tsx", "scripts/startFakeEndpoint.ts", String(endpointPort)], {
+  const endpointArgs =
+    options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort)];
+  const endpoint = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
     cwd: root,
     env,
     detached: true,

@@ -13,7 +13,7 @@ const stack = await startDevStack();
 console.log(`
 ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   worker    ${stack.workerUrl}   (docs: ${stack.workerUrl}/docs)
-  endpoint  ${stack.endpointUrl}   (NOTE: protocol fake, no models yet — results are not restorations)
+  endpoint  ${stack.endpointUrl}   (CPU: about 4–16 s per 256x256 tile on 2 cores)
   dev key   ${stack.apiKey}
 
   curl -X POST --data-binary @photo.jpg -H 'content-type: image/jpeg' \\

@@ -1,0 +1,169 @@
+// Open Inference Protocol (KServe v2) over HTTP, with Triton's binary tensor extension, for the restore-<task>
+// pipeline models. Errors are `{"error": "..."}`: 400 bad request or undecodable image, 404 unknown model or
+// version, 503 (with Retry-After) when the queue is full.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Task } from "../../converter/src/maximModels.js";
+import {
+  decodeBinaryMessage,
+  decodeBytesElements,
+  encodeBinaryMessage,
+  encodeBytesElements,
+  inferenceHeaderLength,
+  ProtocolError,
+} from "../../worker/src/inference/binaryTensors.js";
+import type { BaseModels } from "./baseModels.js";
+import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
+import type { EndpointMetrics } from "./metrics.js";
+import { WorkQueue, QueueFullError } from "./workQueue.js";
+
+export interface ServerOptions {
+  models: BaseModels;
+  metrics: EndpointMetrics;
+  maxPixels: number;
+  maxBodyBytes: number;
+  queue: WorkQueue;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
+const pipelineVersion = "1";
+const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+export function createInferenceServer(options: ServerOptions): Server {
+  const log = options.log ?? ((event) => console.log(JSON.stringify(event)));
+  const available = () => tasks.filter((t) => options.models.forTask(t));
+
+  function pipeline(name: string, version: string | undefined): Task {
+    const task = name.replace(/^restore-/, "") as Task;
+    if (!name.startsWith("restore-") || !available().includes(task)) throw new HttpError(404, `unknown model '${name}'`);
+    if (version !== undefined && version !== pipelineVersion) throw new HttpError(404, `model '${name}' has no version ${version}`);
+    return task;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://endpoint");
+    if (url.pathname === "/v2") return json(res, 200, { name: "edge-restore-endpoint", version: "0.1.0", extensions: ["binary_tensor_data", "model_configuration"] });
+    if (url.pathname === "/v2/health/live") return json(res, 200, {});
+    if (url.pathname === "/v2/health/ready") return json(res, available().length ? 200 : 503, {});
+    if (url.pathname === "/metrics") {
+      res.writeHead(200, { "content-type": options.metrics.registry.contentType });
+      return void res.end(await options.metrics.registry.metrics());
+    }
+    const match = modelPath.exec(url.pathname);
+    if (!match) throw new HttpError(404, `no route ${url.pathname}`);
+    const [, name, version, action] = match as unknown as [string, string, string | undefined, string | undefined];
+    const task = pipeline(name, version);
+    const base = options.models.forTask(task)!;
+    if (action === "/ready") return json(res, 200, {});
+    if (action === undefined) {
+      return json(res, 200, {
+        name,
+        versions: [pipelineVersion],
+        platform: "edge-restore-pipeline",
+        inputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
+        outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
+      });
+    }
+    if (action === "/config") {
+      return json(res, 200, {
+        name,
+        platform: "edge-restore-pipeline",
+        max_batch_size: 0,
+        parameters: {
+          description: { string_value: `${base.name}: MAXIM base network (${base.trainedOn}) from ${base.source}; PTG-RM refinement not trained yet` },
+          base_parameter_count: { string_value: String(base.parameters) },
+        },
+      });
+    }
+    if (req.method !== "POST") throw new HttpError(405, "infer takes POST");
+    const body = await readBody(req, options.maxBodyBytes);
+    const headerLength = req.headers[inferenceHeaderLength.toLowerCase()];
+    let image: Uint8Array | undefined;
+    let parameters: Record<string, unknown> = {};
+    try {
+      const message = decodeBinaryMessage(body, headerLength === undefined ? undefined : Number(headerLength), "inputs");
+      const raw = message.tensors.get("image");
+      image = raw ? decodeBytesElements(raw)[0] : undefined;
+      parameters = message.header.parameters ?? {};
+    } catch (error) {
+      if (error instanceof ProtocolError) throw new HttpError(400, error.message);
+      throw error;
+    }
+    if (!image) throw new HttpError(400, "input 'image' must be a binary BYTES tensor with one element");
+    const format = (["png", "jpeg", "webp"] as const).find((f) => f === parameters["format"]) ?? ("png" as OutputFormat);
+    const quality = typeof parameters["quality"] === "number" ? parameters["quality"] : 90;
+    const refine = parameters["refine"] !== false;
+    let result;
+    try {
+      result = await options.queue.run(() => restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels));
+    } catch (error) {
+      options.metrics.inferRequests.inc({ model: name, outcome: error instanceof InvalidImageError ? "invalid_image" : error instanceof QueueFullError ? "queue_full" : "error" });
+      throw error;
+    }
+    options.metrics.inferRequests.inc({ model: name, outcome: "ok" });
+    for (const [stage, ms] of Object.entries(result.timingsMs)) options.metrics.stageSeconds.observe({ model: name, stage }, ms / 1000);
+    const encoded = encodeBinaryMessage(
+      {
+        model_name: name,
+        model_version: pipelineVersion,
+        parameters: {
+          refine_applied: result.refineApplied,
+          base_model: result.baseModel,
+          width: result.width,
+          height: result.height,
+          timing_decode_ms: Math.round(result.timingsMs.decode),
+          timing_base_ms: Math.round(result.timingsMs.base),
+          timing_encode_ms: Math.round(result.timingsMs.encode),
+        },
+        outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
+      },
+      new Map([["image", encodeBytesElements([result.image])]]),
+      "outputs",
+    );
+    log({ event: "infer", model: name, width: result.width, height: result.height, ...result.timingsMs });
+    res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });
+    res.end(encoded.body);
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const known =
+        error instanceof HttpError
+          ? error
+          : error instanceof InvalidImageError
+            ? new HttpError(400, error.message)
+            : error instanceof QueueFullError
+              ? new HttpError(503, error.message, { "retry-after": "5" })
+              : undefined;
+      if (!known) log({ event: "error", error: error instanceof Error ? error.stack : String(error) });
+      if (res.headersSent) return void res.destroy();
+      json(res, known?.status ?? 500, { error: known?.message ?? "internal error" }, known?.headers);
+    });
+  });
+}

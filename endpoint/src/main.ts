@@ -1,0 +1,36 @@
+// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--precision fp32|fp16]`:
+// the inference endpoint on the CPU execution provider, serving the models in models/.
+import { parseArgs } from "node:util";
+import { BaseModels } from "./baseModels.js";
+import { createInferenceServer } from "./inferenceServer.js";
+import { EndpointMetrics } from "./metrics.js";
+import { WorkQueue } from "./workQueue.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env["PORT"] ?? "8000" },
+    host: { type: "string", default: "127.0.0.1" },
+    precision: { type: "string", default: "fp32" },
+    "max-pixels": { type: "string", default: "16777216" },
+    "max-queue": { type: "string", default: "16" },
+  },
+});
+const models = await BaseModels.load({ precision: values.precision as "fp32" | "fp16" });
+if (models.entries.length === 0) {
+  console.error("models/ has no base models: run `npm run models` first");
+  process.exit(1);
+}
+const queue = new WorkQueue(1, Number(values["max-queue"]));
+const server = createInferenceServer({
+  models,
+  metrics: new EndpointMetrics(() => queue.depth),
+  maxPixels: Number(values["max-pixels"]),
+  maxBodyBytes: 64 * 1024 * 1024,
+  queue,
+});
+server.listen(Number(values.port), values.host, () => {
+  console.log(`inference endpoint on http://${values.host}:${values.port} (CPU; ${models.entries.map((e) => e.name).join(", ")})`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,26 @@
+// Prometheus metrics of the endpoint (GET /metrics): requests and errors per model, stage latencies, queue depth.
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export class EndpointMetrics {
+  readonly registry = new Registry();
+  readonly inferRequests = new Counter({ name: "edge_restore_infer_requests_total", help: "Inference requests", labelNames: ["model", "outcome"], registers: [this.registry] });
+  readonly stageSeconds = new Histogram({
+    name: "edge_restore_stage_seconds",
+    help: "Pipeline stage latency",
+    labelNames: ["model", "stage"],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 20, 40, 80],
+    registers: [this.registry],
+  });
+  readonly queueDepth: Gauge;
+
+  constructor(queueDepth: () => number) {
+    this.queueDepth = new Gauge({
+      name: "edge_restore_queue_depth",
+      help: "Requests waiting for the model",
+      registers: [this.registry],
+      collect() {
+        this.set(queueDepth());
+      },
+    });
+  }
+}

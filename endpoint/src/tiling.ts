@@ -1,0 +1,98 @@
+// Splits an image into fixed-size overlapping tiles and blends the processed tiles back without seams:
+// each output pixel is a weighted mean of the tiles covering it, weights ramping linearly across overlaps.
+// Images smaller than a tile are padded by edge reflection.
+
+export interface Tile {
+  /** Top-left corner of the tile in image coordinates (may extend past the image; padded by reflection). */
+  top: number;
+  left: number;
+}
+
+/** Tile origins along one axis: evenly spread, overlapping by at least `overlap`, covering [0, size). */
+export function tileOrigins(size: number, tile: number, overlap: number): number[] {
+  if (size <= tile) return [0];
+  const stride = tile - overlap;
+  const count = Math.ceil((size - tile) / stride) + 1;
+  // Spread the last tile back to end exactly at the image edge.
+  return Array.from({ length: count }, (_, i) => Math.round((i * (size - tile)) / (count - 1)));
+}
+
+export function tileGrid(height: number, width: number, tile: number, overlap: number): Tile[] {
+  return tileOrigins(height, tile, overlap).flatMap((top) => tileOrigins(width, tile, overlap).map((left) => ({ top, left })));
+}
+
+function reflect(i: number, size: number): number {
+  if (size === 1) return 0;
+  const period = 2 * (size - 1);
+  const m = ((i % period) + period) % period;
+  return m < size ? m : period - m;
+}
+
+/** Copies a tile (HWC float, 3 channels) out of the image, reflecting past the edges. */
+export function extractTile(image: Float32Array, height: number, width: number, at: Tile, tile: number): Float32Array {
+  const out = new Float32Array(tile * tile * 3);
+  for (let y = 0; y < tile; y++) {
+    const sy = reflect(at.top + y, height);
+    for (let x = 0; x < tile; x++) {
+      const src = (sy * width + reflect(at.left + x, width)) * 3;
+      const dst = (y * tile + x) * 3;
+      out[dst] = image[src]!;
+      out[dst + 1] = image[src + 1]!;
+      out[dst + 2] = image[src + 2]!;
+    }
+  }
+  return out;
+}
+
+/** Weight of a tile pixel: 1 inside, ramping towards 0 across `overlap` pixels at edges shared with others. */
+function rampWeight(i: number, tile: number, overlap: number, rampStart: boolean, rampEnd: boolean): number {
+  let w = 1;
+  if (rampStart && i < overlap) w = Math.min(w, (i + 1) / (overlap + 1));
+  if (rampEnd && i >= tile - overlap) w = Math.min(w, (tile - i) / (overlap + 1));
+  return w;
+}
+
+/** Accumulates processed tiles into the output image. */
+export class TileBlender {
+  readonly #sum: Float32Array;
+  readonly #weight: Float32Array;
+
+  constructor(
+    readonly height: number,
+    readonly width: number,
+    readonly tile: number,
+    readonly overlap: number,
+  ) {
+    this.#sum = new Float32Array(height * width * 3);
+    this.#weight = new Float32Array(height * width);
+  }
+
+  add(at: Tile, pixels: Float32Array): void {
+    const { height, width, tile, overlap } = this;
+    for (let y = 0; y < tile; y++) {
+      const iy = at.top + y;
+      if (iy >= height) break;
+      const wy = rampWeight(y, tile, overlap, at.top > 0, at.top + tile < height);
+      for (let x = 0; x < tile; x++) {
+        const ix = at.left + x;
+        if (ix >= width) break;
+        const w = wy * rampWeight(x, tile, overlap, at.left > 0, at.left + tile < width);
+        const p = iy * width + ix;
+        const src = (y * tile + x) * 3;
+        for (let c = 0; c < 3; c++) this.#sum[p * 3 + c] = this.#sum[p * 3 + c]! + w * pixels[src + c]!;
+        this.#weight[p] = this.#weight[p]! + w;
+      }
+    }
+  }
+
+  result(): Float32Array {
+    const out = new Float32Array(this.#sum.length);
+    for (let p = 0; p < this.#weight.length; p++) {
+      const w = this.#weight[p]!;
+      out[p * 3] = this.#sum[p * 3]! / w;
+      out[p * 3 + 1] = this.#sum[p * 3 + 1]! / w;
+      out[p * 3 + 2] = this.#sum[p * 3 + 2]! / w;
+    }
+    return out;
+  }
+}

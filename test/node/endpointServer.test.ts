@@ -1,0 +1,94 @@
+// The inference endpoint in-process with the real base networks: protocol routes, a binary infer round trip,
+// and its errors. (Builds models/ first when this checkout has none.)
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildModelRepository } from "../../converter/src/buildModelRepository.js";
+import { BaseModels } from "../../endpoint/src/baseModels.js";
+import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
+import { EndpointMetrics } from "../../endpoint/src/metrics.js";
+import { WorkQueue } from "../../endpoint/src/workQueue.js";
+import {
+  decodeBinaryMessage,
+  decodeBytesElements,
+  encodeBinaryMessage,
+  encodeBytesElements,
+  inferenceHeaderLength,
+} from "../../worker/src/inference/binaryTensors.js";
+
+let url: string;
+let close: () => void;
+
+beforeAll(async () => {
+  await buildModelRepository({ tiles: [256], log: () => {} });
+  const queue = new WorkQueue(1, 0);
+  const server = createInferenceServer({
+    models: await BaseModels.load(),
+    metrics: new EndpointMetrics(() => queue.depth),
+    maxPixels: 4_000_000,
+    maxBodyBytes: 8 * 1024 * 1024,
+    queue,
+    log: () => {},
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => server.close();
+}, 300_000);
+
+afterAll(() => close?.());
+
+function inferRequest(image: Uint8Array, parameters: Record<string, string | number | boolean> = {}): RequestInit {
+  const { body, headerLength } = encodeBinaryMessage(
+    { inputs: [{ name: "image", datatype: "BYTES", shape: [1] }], outputs: [{ name: "image", parameters: { binary_data: true } }], parameters },
+    new Map([["image", encodeBytesElements([image])]]),
+    "inputs",
+  );
+  return { method: "POST", body: new Uint8Array(body), headers: { [inferenceHeaderLength]: String(headerLength) } };
+}
+
+const photo = () =>
+  sharp({ create: { width: 100, height: 70, channels: 3, background: { r: 30, g: 40, b: 50 } } })
+    .composite([{ input: Buffer.from('<svg width="100" height="70"><rect x="20" y="10" width="40" height="30" fill="#c84"/></svg>') }])
+    .jpeg()
+    .toBuffer();
+
+describe("inference endpoint", () => {
+  it("answers the protocol's health and model routes", async () => {
+    expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
+    expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
+    expect(await (await fetch(`${url}/v2`)).json()).toMatchObject({ extensions: ["binary_tensor_data", "model_configuration"] });
+    expect(await (await fetch(`${url}/v2/models/restore-denoise`)).json()).toMatchObject({ name: "restore-denoise", versions: ["1"] });
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/1/ready`)).status).toBe(200);
+    const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/1/config`)).json()) as { parameters: Record<string, { string_value: string }> };
+    expect(Number(config.parameters["base_parameter_count"]!.string_value)).toBeGreaterThan(1_000_000);
+    expect((await fetch(`${url}/v2/models/restore-colorize`)).status).toBe(404);
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/2/ready`)).status).toBe(404);
+  });
+
+  it("restores an image over binary tensors, same size, in the requested format", { timeout: 120_000 }, async () => {
+    const response = await fetch(`${url}/v2/models/restore-denoise/versions/1/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
+    expect(response.status).toBe(200);
+    const message = decodeBinaryMessage(new Uint8Array(await response.arrayBuffer()), Number(response.headers.get(inferenceHeaderLength)), "outputs");
+    expect(message.header.parameters).toMatchObject({ refine_applied: false, width: 100, height: 70, base_model: "maxim-denoise-256" });
+    const [image] = decodeBytesElements(message.tensors.get("image")!);
+    expect(await sharp(image!).metadata()).toMatchObject({ format: "png", width: 100, height: 70 });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/edge_restore_infer_requests_total\{model="restore-denoise",outcome="ok"\} 1/);
+  });
+
+  it("answers 400 for bytes that are not an image and for malformed messages", async () => {
+    const notImage = await fetch(`${url}/v2/models/restore-denoise/infer`, inferRequest(new TextEncoder().encode("hello")));
+    expect(notImage.status).toBe(400);
+    expect(((await notImage.json()) as { error: string }).error).toMatch(/cannot decode image/);
+    const malformed = await fetch(`${url}/v2/models/restore-denoise/infer`, { method: "POST", body: "{", headers: { [inferenceHeaderLength]: "1" } });
+    expect(malformed.status).toBe(400);
+  });
+
+  it("answers 503 with Retry-After when the queue is full", { timeout: 120_000 }, async () => {
+    const image = new Uint8Array(await photo());
+    const responses = await Promise.all([1, 2].map(() => fetch(`${url}/v2/models/restore-derain/infer`, inferRequest(image))));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 503]);
+    expect(responses.find((r) => r.status === 503)!.headers.get("retry-after")).toBe("5");
+  });
+});
