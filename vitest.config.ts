@@ -29,7 +29,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["sdk/src/**/*.test.ts", "scripts/**/*.test.ts", "test/node/**/*.test.ts", "endpoint/src/**/*.test.ts", "converter/src/**/*.test.ts"],
-          globalSetup: ["test/fakes/globalSetup.ts"],
+          globalSetup: ["test/fakes/globalSetup.ts", "test/node/modelsGlobalSetup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

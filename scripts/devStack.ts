@@ -103,7 +103,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   });
   prefixed(endpoint, "endpoint", log);
 
-  const vars = { API_KEYS: apiKey, INFERENCE_URL: endpointUrl, ...options.vars };
+  // The local endpoint runs on the CPU (seconds per 256x256 tile): allow 10 minutes per restoration, not 60 s.
+  const vars = { API_KEYS: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_TIMEOUT_MS: "600000", ...options.vars };
   const worker = spawn(
     `${root}node_modules/.bin/wrangler`,
     [

@@ -2,11 +2,8 @@
 // shape — about half the graph: reshape targets, antialiased resize matrices — at the target input shape, so
 // that the converted model holds them as constants. The input shape is fixed, batch included: ONNX Runtime
 // needs about 9x longer (85 s instead of 9 s) to create a session for these graphs with a symbolic batch.
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
-import { loadGraphModelSync } from "@tensorflow/tfjs-converter";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { loadTfjsGraphModel } from "./reference/loadTfjsModel.js";
 import type { ConstTensor, TfDtype, TfGraph, TfNode } from "./tfjsGraph.js";
 
 export type NodeKind = "const" | "value" | "shape";
@@ -66,13 +63,9 @@ function toConst(t: tf.Tensor): ConstTensor {
 }
 
 export async function foldShapeNodes(modelDir: string, graph: TfGraph, inputShape: number[]): Promise<ShapeFolding> {
+  // The CPU backend has every kernel these shape computations use, in plain JS: exact and deterministic.
   await tf.setBackend("cpu");
-  const modelJson = JSON.parse(await readFile(join(modelDir, "model.json"), "utf8"));
-  const shards = await Promise.all(
-    (modelJson.weightsManifest as { paths: string[] }[]).flatMap((g) => g.paths).map((p) => readFile(join(modelDir, p))),
-  );
-  const weights = Buffer.concat(shards);
-  const model = loadGraphModelSync([modelJson, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length)]);
+  const model = await loadTfjsGraphModel(modelDir);
 
   const order = topologicalOrder(graph);
   const kind = classifyNodes(graph, order);

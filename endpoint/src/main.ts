@@ -1,7 +1,7 @@
-// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--precision fp32|fp16]`:
-// the inference endpoint on the CPU execution provider, serving the models in models/.
+// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--ep webgpu,cpu] [--precision fp32|fp16]`:
+// the inference endpoint, serving the models in models/. Flags fall back to EDGE_RESTORE_* environment variables.
 import { parseArgs } from "node:util";
-import { BaseModels } from "./baseModels.js";
+import { BaseModels, type ExecutionProvider } from "./baseModels.js";
 import { createInferenceServer } from "./inferenceServer.js";
 import { EndpointMetrics } from "./metrics.js";
 import { WorkQueue } from "./workQueue.js";
@@ -10,12 +10,15 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env["PORT"] ?? "8000" },
     host: { type: "string", default: "127.0.0.1" },
-    precision: { type: "string", default: "fp32" },
+    precision: { type: "string", default: process.env["EDGE_RESTORE_PRECISION"] ?? "fp32" },
+    ep: { type: "string", default: process.env["EDGE_RESTORE_EP"] ?? "cpu" },
     "max-pixels": { type: "string", default: "16777216" },
     "max-queue": { type: "string", default: "16" },
   },
 });
-const models = await BaseModels.load({ precision: values.precision as "fp32" | "fp16" });
+const providers = values.ep.split(",") as ExecutionProvider[];
+if (providers.some((p) => !["webgpu", "cuda", "cpu"].includes(p))) throw new Error("--ep takes webgpu, cuda and cpu, comma-separated");
+const models = await BaseModels.load({ precision: values.precision as "fp32" | "fp16", providers });
 if (models.entries.length === 0) {
   console.error("models/ has no base models: run `npm run models` first");
   process.exit(1);
@@ -29,8 +32,12 @@ const server = createInferenceServer({
   queue,
 });
 server.listen(Number(values.port), values.host, () => {
-  console.log(`inference endpoint on http://${values.host}:${values.port} (CPU; ${models.entries.map((e) => e.name).join(", ")})`);
+  console.log(`inference endpoint on http://${values.host}:${values.port} (providers ${providers.join(" > ")}; ${models.entries.map((e) => e.name).join(", ")})`);
 });
-const stop = () => server.close(() => process.exit(0));
+// Graceful: stop accepting, let in-flight requests finish, drop idle keep-alive connections.
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -1,9 +1,8 @@
 // The inference endpoint in-process with the real base networks: protocol routes, a binary infer round trip,
-// and its errors. (Builds models/ first when this checkout has none.)
+// and its errors. (test/node/modelsGlobalSetup.ts builds models/ first.)
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildModelRepository } from "../../converter/src/buildModelRepository.js";
 import { BaseModels } from "../../endpoint/src/baseModels.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
@@ -20,7 +19,6 @@ let url: string;
 let close: () => void;
 
 beforeAll(async () => {
-  await buildModelRepository({ tiles: [256], log: () => {} });
   const queue = new WorkQueue(1, 0);
   const server = createInferenceServer({
     models: await BaseModels.load(),

@@ -10,7 +10,6 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEdgeRestoreClient } from "../../sdk/src/index.js";
-import { buildModelRepository } from "../../converter/src/buildModelRepository.js";
 import { startDevStack, type DevStack } from "../../scripts/devStack.js";
 import { freePort } from "./freePort.js";
 
@@ -30,8 +29,6 @@ async function photo(seed: number): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  // The stack runs the real base networks: build models/ first if this checkout has none (about 40 s).
-  await buildModelRepository({ tiles: [256], log: () => {} });
   dir = await mkdtemp(join(tmpdir(), "edge-restore-stack-"));
   stack = await startDevStack({
     workerPort: await freePort(),

@@ -5,7 +5,8 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planEinsum, registerWasmEinsum } from "./einsumKernel.js";
 import { readCenterCrop } from "./imageCrop.js";
-import { loadTfjsGraphModel, maximPackageDir } from "./loadTfjsModel.js";
+import { maximModels, packageDir } from "../maximModels.js";
+import { loadTfjsGraphModel } from "./loadTfjsModel.js";
 import { initTfjsWasm, runTfjsReference } from "./tfjsReference.js";
 
 /** Deterministic values in [-1, 1) (mulberry32), so failures reproduce. */
@@ -93,7 +94,7 @@ describe("wasm Einsum kernel", () => {
 
 describe("tfjs wasm reference on the real denoising model", () => {
   it("denoises a 64x64 crop of the package's noisy fixture", { timeout: 180_000 }, async () => {
-    const dir = maximPackageDir("denoising");
+    const dir = packageDir(maximModels.find((m) => m.task === "denoise")!);
     const model = await loadTfjsGraphModel(join(dir, "models"));
     const input = await readCenterCrop(join(dir, "assets", "fixture.png"), 64, 64);
     const before = tf.memory().numTensors;

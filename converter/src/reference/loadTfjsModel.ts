@@ -2,7 +2,6 @@
 // built-in handlers want fetch/file URLs; a tiny IOHandler over fs keeps this independent of both.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { GraphModel } from "@tensorflow/tfjs";
 
@@ -37,15 +36,4 @@ function fileHandler(modelDir: string): tf.io.IOHandler {
 /** Loads `<modelDir>/model.json` and its shards; works with any tfjs backend. */
 export function loadTfjsGraphModel(modelDir: string): Promise<GraphModel> {
   return tf.loadGraphModel(fileHandler(modelDir));
-}
-
-export const MAXIM_TASKS = ["denoising", "deblurring", "deraining", "enhancement"] as const;
-export type MaximTask = (typeof MAXIM_TASKS)[number];
-
-/**
- * This repo's `node_modules/@upscalerjs/maxim-<task>/` (holding models/ and assets/fixture.png).
- * Found from this file's location because the packages' `exports` hide every path but their JS entry.
- */
-export function maximPackageDir(task: MaximTask): string {
-  return fileURLToPath(new URL(`../../../node_modules/@upscalerjs/maxim-${task}/`, import.meta.url));
 }

@@ -1,5 +1,5 @@
 // CLI: run an original MAXIM TF.js model on a centre crop of a photo and write the raw float32 NHWC
-// output. `npx tsx converter/src/reference/runReference.ts --model denoising --size 256 \
+// output. `npx tsx converter/src/reference/runReference.ts --model denoise --size 256 \
 //   [--image path.png] [--out out.bin] [--runs 1] [--backend wasm|cpu]`
 // The image defaults to the model package's own fixture.png; --backend cpu is the pure-JS tfjs
 // backend (very slow), kept for cross-checking the wasm path.
@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { readCenterCrop } from "./imageCrop.js";
-import { loadTfjsGraphModel, MAXIM_TASKS, maximPackageDir, type MaximTask } from "./loadTfjsModel.js";
+import { maximModels, packageDir as packageDirOf, type Task } from "../maximModels.js";
+import { loadTfjsGraphModel } from "./loadTfjsModel.js";
 import { initTfjsWasm, runTfjsReference } from "./tfjsReference.js";
 
 const { values } = parseArgs({
@@ -21,14 +22,15 @@ const { values } = parseArgs({
     backend: { type: "string", default: "wasm" },
   },
 });
-const model = values.model as MaximTask;
+const model = values.model as Task;
 const size = Number(values.size);
 const runs = Number(values.runs);
-if (!MAXIM_TASKS.includes(model)) throw new Error(`--model must be one of ${MAXIM_TASKS.join(", ")}`);
+const source = maximModels.find((m) => m.task === model);
+if (!source) throw new Error(`--model must be one of ${maximModels.map((m) => m.task).join(", ")}`);
 if (!Number.isInteger(size) || size <= 0 || size % 64 !== 0) throw new Error("--size must be a multiple of 64");
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a positive integer");
 
-const packageDir = maximPackageDir(model);
+const packageDir = packageDirOf(source);
 
 if (values.backend === "wasm") await initTfjsWasm();
 else if (values.backend === "cpu") await tf.setBackend("cpu");
