@@ -4,12 +4,13 @@ import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
 
 const { onnx } = onnxProto;
 
-export type OnnxDtype = "float32" | "float16" | "int32" | "int64" | "bool";
+export type OnnxDtype = "float32" | "float16" | "int32" | "uint32" | "int64" | "bool";
 
 const dataType: Record<OnnxDtype, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
   int32: onnx.TensorProto.DataType.INT32,
+  uint32: onnx.TensorProto.DataType.UINT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
 };

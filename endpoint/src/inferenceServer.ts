@@ -1,6 +1,6 @@
-// Open Inference Protocol (KServe v2) over HTTP, with Triton's binary tensor extension, for the restore-<task>
-// pipeline models. Errors are `{"error": "..."}`: 400 bad request or undecodable image, 404 unknown model or
-// version, 503 (with Retry-After) when the queue is full.
+// Open Inference Protocol (KServe v2) over HTTP, with Triton's binary tensor extension: the restore-<task>
+// pipeline models, and every ONNX model of the repository as a tensor model. Errors are `{"error": "..."}`:
+// 400 bad request or undecodable image, 404 unknown model or version, 503 (with Retry-After) when the queue is full.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Task } from "../../converter/src/maximModels.js";
 import {
@@ -10,14 +10,21 @@ import {
   encodeBytesElements,
   inferenceHeaderLength,
   ProtocolError,
+  type BinaryMessage,
+  type InferenceMessageHeader,
+  type TensorHeader,
 } from "../../worker/src/inference/binaryTensors.js";
+import type * as ort from "onnxruntime-node";
 import type { BaseModels } from "./baseModels.js";
 import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
 import type { EndpointMetrics } from "./metrics.js";
+import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
+import type { TensorModels } from "./tensorModels.js";
 import { WorkQueue, QueueFullError } from "./workQueue.js";
 
 export interface ServerOptions {
   models: BaseModels;
+  tensorModels: TensorModels;
   metrics: EndpointMetrics;
   maxPixels: number;
   maxBodyBytes: number;
@@ -78,6 +85,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     const match = modelPath.exec(url.pathname);
     if (!match) throw new HttpError(404, `no route ${url.pathname}`);
     const [, name, version, action] = match as unknown as [string, string, string | undefined, string | undefined];
+    if (!name.startsWith("restore-")) return tensorModel(req, res, name, version, action);
     const task = pipeline(name, version);
     const base = options.models.forTask(task)!;
     if (action === "/ready") return json(res, 200, {});
@@ -151,12 +159,63 @@ export function createInferenceServer(options: ServerOptions): Server {
     res.end(encoded.body);
   }
 
+  async function tensorModel(req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, action: string | undefined) {
+    const resolved = options.tensorModels.resolve(name, version);
+    if (!resolved) throw new HttpError(404, version ? `model '${name}' has no version ${version}` : `unknown model '${name}'`);
+    const session = await options.tensorModels.session(name, resolved);
+    if (action === "/ready") return json(res, 200, {});
+    const describe = (list: readonly ort.InferenceSession.ValueMetadata[]) =>
+      list.map((m) => (m.isTensor ? { name: m.name, datatype: datatypeForOrt(m.type), shape: m.shape.map((d) => (typeof d === "number" ? d : -1)) } : { name: m.name }));
+    if (action === undefined) {
+      return json(res, 200, {
+        name,
+        versions: options.tensorModels.versions.get(name),
+        platform: "onnxruntime_onnx",
+        inputs: describe(session.inputMetadata),
+        outputs: describe(session.outputMetadata),
+      });
+    }
+    if (action === "/config") return json(res, 200, { name, platform: "onnxruntime_onnx", max_batch_size: 0 });
+    if (req.method !== "POST") throw new HttpError(405, "infer takes POST");
+    const body = await readBody(req, options.maxBodyBytes);
+    const headerLength = req.headers[inferenceHeaderLength.toLowerCase()];
+    let message: BinaryMessage<InferenceMessageHeader>;
+    try {
+      message = decodeBinaryMessage(body, headerLength === undefined ? undefined : Number(headerLength), "inputs");
+    } catch (error) {
+      throw error instanceof ProtocolError ? new HttpError(400, error.message) : error;
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const input of message.header.inputs ?? []) {
+      if (!session.inputNames.includes(input.name)) throw new HttpError(400, `unexpected inference input '${input.name}' for model '${name}'`);
+      feeds[input.name] = toOrtTensor(input, message.tensors.get(input.name));
+    }
+    const missing = session.inputNames.filter((n) => !feeds[n]);
+    if (missing.length) throw new HttpError(400, `expected inputs ${missing.map((n) => `'${n}'`).join(", ")} for model '${name}'`);
+    const requested: TensorHeader[] = message.header.outputs?.length ? message.header.outputs : session.outputNames.map((n) => ({ name: n }));
+    for (const o of requested) if (!session.outputNames.includes(o.name)) throw new HttpError(400, `unexpected inference output '${o.name}' for model '${name}'`);
+    const results = await options.queue.run(() => session.run(feeds));
+    const binaryAll = message.header.parameters?.["binary_data_output"] === true;
+    const outputs = requested.map((o) => fromOrtTensor(o.name, results[o.name]!, binaryAll || o.parameters?.["binary_data"] === true));
+    const header: InferenceMessageHeader = {
+      model_name: name,
+      model_version: resolved,
+      ...(message.header.id !== undefined ? { id: message.header.id } : {}),
+      outputs: outputs.map((o) => o.header),
+    };
+    const binary = new Map(outputs.flatMap((o) => (o.raw ? [[o.header.name, o.raw] as const] : [])));
+    if (binary.size === 0) return json(res, 200, header);
+    const encoded = encodeBinaryMessage(header, binary, "outputs");
+    res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });
+    res.end(encoded.body);
+  }
+
   return createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const known =
         error instanceof HttpError
           ? error
-          : error instanceof InvalidImageError
+          : error instanceof InvalidImageError || error instanceof TensorError
             ? new HttpError(400, error.message)
             : error instanceof QueueFullError
               ? new HttpError(503, error.message, { "retry-after": "5" })

@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import { BaseModels, type ExecutionProvider } from "./baseModels.js";
 import { createInferenceServer } from "./inferenceServer.js";
 import { EndpointMetrics } from "./metrics.js";
+import { TensorModels } from "./tensorModels.js";
+import { repositoryDir } from "../../converter/src/modelRepository.js";
 import { WorkQueue } from "./workQueue.js";
 
 const { values } = parseArgs({
@@ -24,8 +26,10 @@ if (models.entries.length === 0) {
   process.exit(1);
 }
 const queue = new WorkQueue(1, Number(values["max-queue"]));
+const tensorModels = await TensorModels.open(repositoryDir);
 const server = createInferenceServer({
   models,
+  tensorModels,
   metrics: new EndpointMetrics(() => queue.depth),
   maxPixels: Number(values["max-pixels"]),
   maxBodyBytes: 64 * 1024 * 1024,

@@ -7,6 +7,8 @@ import { BaseModels } from "../../endpoint/src/baseModels.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
+import { TensorModels } from "../../endpoint/src/tensorModels.js";
+import { repositoryDir } from "../../converter/src/modelRepository.js";
 import {
   decodeBinaryMessage,
   decodeBytesElements,
@@ -22,6 +24,7 @@ beforeAll(async () => {
   const queue = new WorkQueue(1, 0);
   const server = createInferenceServer({
     models: await BaseModels.load(),
+    tensorModels: await TensorModels.open(repositoryDir),
     metrics: new EndpointMetrics(() => queue.depth),
     maxPixels: 4_000_000,
     maxBodyBytes: 8 * 1024 * 1024,
@@ -59,6 +62,12 @@ describe("inference endpoint", () => {
     expect((await fetch(`${url}/v2/models/restore-denoise/versions/1/ready`)).status).toBe(200);
     const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/1/config`)).json()) as { parameters: Record<string, { string_value: string }> };
     expect(Number(config.parameters["base_parameter_count"]!.string_value)).toBeGreaterThan(1_000_000);
+    // The base networks of models/ are servable as tensor models too.
+    expect(await (await fetch(`${url}/v2/models/maxim-denoise-256`)).json()).toMatchObject({
+      platform: "onnxruntime_onnx",
+      inputs: [{ name: "input", datatype: "FP32", shape: [1, 256, 256, 3] }],
+      outputs: [{ name: "output", datatype: "FP32", shape: [1, 256, 256, 3] }],
+    });
     expect((await fetch(`${url}/v2/models/restore-colorize`)).status).toBe(404);
     expect((await fetch(`${url}/v2/models/restore-denoise/versions/2/ready`)).status).toBe(404);
   });
