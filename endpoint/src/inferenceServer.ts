@@ -20,7 +20,7 @@ import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePip
 import type { EndpointMetrics } from "./metrics.js";
 import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
 import type { TensorModels } from "./tensorModels.js";
-import { WorkQueue, QueueFullError } from "./workQueue.js";
+import { AbandonedError, QueueFullError, type WorkQueue } from "./workQueue.js";
 
 export interface ServerOptions {
   models: BaseModels;
@@ -44,6 +44,18 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Aborts when the client disconnects, or when the request's `timeout` parameter (microseconds, as Triton's)
+ * has passed since it arrived.
+ */
+function requestSignal(req: IncomingMessage, timeoutMicros: unknown): AbortSignal {
+  const controller = new AbortController();
+  req.socket.once("close", () => controller.abort("client disconnected"));
+  const signals = [controller.signal];
+  if (typeof timeoutMicros === "number" && timeoutMicros > 0) signals.push(AbortSignal.timeout(Math.ceil(timeoutMicros / 1000)));
+  return AbortSignal.any(signals);
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -129,9 +141,14 @@ export function createInferenceServer(options: ServerOptions): Server {
     const refine = parameters["refine"] !== false;
     let result;
     try {
-      result = await options.queue.run(() => restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels));
+      result = await options.queue.run(
+        () => restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels),
+        requestSignal(req, parameters["timeout"]),
+      );
     } catch (error) {
-      options.metrics.inferRequests.inc({ model: name, outcome: error instanceof InvalidImageError ? "invalid_image" : error instanceof QueueFullError ? "queue_full" : "error" });
+      const outcome =
+        error instanceof InvalidImageError ? "invalid_image" : error instanceof QueueFullError ? "queue_full" : error instanceof AbandonedError ? "abandoned" : "error";
+      options.metrics.inferRequests.inc({ model: name, outcome });
       throw error;
     }
     options.metrics.inferRequests.inc({ model: name, outcome: "ok" });
@@ -194,7 +211,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     if (missing.length) throw new HttpError(400, `expected inputs ${missing.map((n) => `'${n}'`).join(", ")} for model '${name}'`);
     const requested: TensorHeader[] = message.header.outputs?.length ? message.header.outputs : session.outputNames.map((n) => ({ name: n }));
     for (const o of requested) if (!session.outputNames.includes(o.name)) throw new HttpError(400, `unexpected inference output '${o.name}' for model '${name}'`);
-    const results = await options.queue.run(() => session.run(feeds));
+    const results = await options.queue.run(() => session.run(feeds), requestSignal(req, message.header.parameters?.["timeout"]));
     const binaryAll = message.header.parameters?.["binary_data_output"] === true;
     const outputs = requested.map((o) => fromOrtTensor(o.name, results[o.name]!, binaryAll || o.parameters?.["binary_data"] === true));
     const header: InferenceMessageHeader = {
@@ -219,7 +236,9 @@ export function createInferenceServer(options: ServerOptions): Server {
             ? new HttpError(400, error.message)
             : error instanceof QueueFullError
               ? new HttpError(503, error.message, { "retry-after": "5" })
-              : undefined;
+              : error instanceof AbandonedError
+                ? new HttpError(504, error.message)
+                : undefined;
       if (!known) log({ event: "error", error: error instanceof Error ? error.stack : String(error) });
       if (res.headersSent) return void res.destroy();
       json(res, known?.status ?? 500, { error: known?.message ?? "internal error" }, known?.headers);

@@ -1,7 +1,12 @@
 // Runs pipeline jobs a few at a time (the model already uses every core) and refuses work past a bounded
-// backlog instead of growing memory without limit.
+// backlog instead of growing memory without limit. A job whose client has gone, or whose deadline passed while
+// it waited, is dropped before it starts: nobody would read its result.
 export class QueueFullError extends Error {
   override name = "QueueFullError";
+}
+
+export class AbandonedError extends Error {
+  override name = "AbandonedError";
 }
 
 export class WorkQueue {
@@ -17,10 +22,15 @@ export class WorkQueue {
     return this.#waiting.length;
   }
 
-  async run<T>(job: () => Promise<T>): Promise<T> {
+  /** `signal` aborts when the client leaves or the request's deadline passes. */
+  async run<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.#running >= this.concurrency) {
       if (this.#waiting.length >= this.maxWaiting) throw new QueueFullError(`queue full (${this.maxWaiting} waiting)`);
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    if (signal?.aborted) {
+      this.#waiting.shift()?.();
+      throw new AbandonedError(`dropped before start: ${String(signal.reason)}`);
     }
     this.#running++;
     try {
