@@ -12,6 +12,14 @@ export class EndpointMetrics {
     registers: [this.registry],
   });
   readonly queueDepth: Gauge;
+  readonly peakRss = new Gauge({
+    name: "edge_restore_peak_rss_bytes",
+    help: "Peak resident set size of this process",
+    registers: [this.registry],
+    collect() {
+      this.set(process.resourceUsage().maxRSS * 1024);
+    },
+  });
 
   constructor(queueDepth: () => number) {
     this.queueDepth = new Gauge({
