@@ -14,6 +14,11 @@ export default defineConfig({
                 // Real HTTP server speaking the Open Inference Protocol, started by test/fakes/globalSetup.ts.
                 INFERENCE_URL: inject("fakeEndpoints").ok,
                 API_KEYS: "test-key-1,test-key-2",
+                // URL transforms: the fake image origin (test/fakes/imageOrigin.ts) runs on 127.0.0.1, which the
+                // source policy refuses; only here is loopback let through, and tests also check it is refused without.
+                TRANSFORM_SOURCES: `${inject("imageOrigin")}/allowed/`,
+                TRANSFORM_SIGNING_KEYS: "transform-test-key-1-0123456789abcdef,transform-test-key-2-0123456789abcdef",
+                TRANSFORM_ALLOW_LOOPBACK_FOR_TESTS: "true",
               },
             },
           })),
@@ -21,7 +26,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["worker/src/**/*.test.ts", "test/worker/**/*.test.ts"],
-          globalSetup: ["test/fakes/globalSetup.ts"],
+          globalSetup: ["test/fakes/globalSetup.ts", "test/fakes/imageOriginSetup.ts"],
         },
       },
       {

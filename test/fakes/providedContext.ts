@@ -20,5 +20,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     fakeEndpoints: FakeEndpoints;
     sampleImages: SampleImages;
+    /** test/fakes/imageOrigin.ts, started by test/fakes/imageOriginSetup.ts (worker project only). */
+    imageOrigin: string;
   }
 }

@@ -17,7 +17,11 @@ function resolve(node: Json): Json {
 }
 
 /** Headers every response of this kind must carry although OpenAPI cannot mark response headers required. */
-const alwaysExpected: Record<string, string[]> = { "200 POST /v1/restore": ["etag", "cache-status", "x-model-version", "x-refine-applied", "server-timing", "content-type"] };
+const alwaysExpected: Record<string, string[]> = {
+  "200 POST /v1/restore": ["etag", "cache-status", "x-model-version", "x-refine-applied", "server-timing", "content-type"],
+  "200 GET /cdn-cgi/restore/{options}/{source}": ["etag", "cache-status", "cache-control", "x-model-version", "x-refine-applied", "server-timing", "content-type"],
+  "302 GET /cdn-cgi/restore/{options}/{source}": ["location", "x-restore-error"],
+};
 
 export async function expectConformsToSpec(response: Response, path: string, method: string): Promise<void> {
   const operation = spec["paths"][path]?.[method.toLowerCase()];
@@ -52,3 +56,15 @@ export async function expectConformsToSpec(response: Response, path: string, met
 
 /** Every stable error code the spec defines. */
 export const specErrorCodes: string[] = spec["components"]["schemas"]["ErrorCode"]["enum"];
+
+/** Codes only the URL transforms answer: test/worker/transformErrors.test.ts covers these, restoreErrors.test.ts the rest. */
+export const transformOnlyErrorCodes: string[] = [
+  "invalid_transform",
+  "signature_required",
+  "invalid_signature",
+  "signature_expired",
+  "source_not_allowed",
+  "source_too_large",
+  "source_unavailable",
+  "source_timeout",
+];

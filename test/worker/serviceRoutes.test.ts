@@ -50,7 +50,9 @@ describe("service routes", () => {
     expect(docs.headers.get("content-type")).toContain("text/html");
     expect(html).toContain("<code>/v1/restore</code>");
     expect(html).toContain("media_type_mismatch");
-    expect(html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
+    // Self-contained: no scripts, no external assets or links (example URLs in the prose are only text).
+    expect(html).not.toMatch(/<script|(?:src|href)\s*=\s*["']?https?:\/\/(?!127\.0\.0\.1)/);
+    expect(html).toContain("<code>/cdn-cgi/restore/{options}/{source}</code>");
     await expectConformsToSpec(docs, "/docs", "GET");
   });
 });

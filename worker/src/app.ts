@@ -5,12 +5,15 @@ import type { Env } from "./env.js";
 import { restoreRoute } from "./routes/restore.js";
 import { serviceRoutes } from "./routes/service.js";
 import { specRoutes } from "./routes/spec.js";
+import { transformRoute } from "./routes/transform.js";
+import { transformPathPrefix } from "./transform/transformPath.js";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/", serviceRoutes);
 app.route("/", specRoutes);
 app.route("/", restoreRoute);
+app.route("/", transformRoute);
 
 const allowedMethods: Record<string, string> = {
   "/v1/restore": "POST",
@@ -23,7 +26,7 @@ const allowedMethods: Record<string, string> = {
 
 app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
-  const allow = allowedMethods[path];
+  const allow = path.startsWith(transformPathPrefix) ? "GET, HEAD" : allowedMethods[path];
   if (allow) {
     return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse();
   }

@@ -12,6 +12,25 @@ export interface Env {
   MAX_BYTES: string;
   MAX_PIXELS: string;
   MAX_DIMENSION: string;
+
+  // URL transforms (GET /cdn-cgi/restore/…); parsed by transform/transformConfig.ts.
+  /** Comma-separated source origins or URL prefixes transforms may fetch; empty: transforms are off. */
+  TRANSFORM_SOURCES?: string;
+  /** "true" (default, also when unset): every transform URL must be signed. */
+  TRANSFORM_REQUIRE_SIGNATURE?: string;
+  /** Prefixes (within TRANSFORM_SOURCES) served unsigned when signatures are not required. */
+  TRANSFORM_UNSIGNED_SOURCES?: string;
+  /** Secret: comma-separated HMAC-SHA256 keys, several valid at once for rotation. */
+  TRANSFORM_SIGNING_KEYS?: string;
+  /** Largest source download in bytes (default: MAX_BYTES). */
+  TRANSFORM_MAX_SOURCE_BYTES?: string;
+  /** Limit for the whole source download, redirects included. */
+  TRANSFORM_FETCH_TIMEOUT_MS?: string;
+  TRANSFORM_MAX_REDIRECTS?: string;
+  /** max-age of a transform result at the edge and in shared caches. */
+  TRANSFORM_CACHE_TTL_SECONDS?: string;
+  /** Tests and local benchmarks only (their origin runs on 127.0.0.1): lets 127.0.0.0/8 through. Never set in wrangler.toml. */
+  TRANSFORM_ALLOW_LOOPBACK_FOR_TESTS?: string;
 }
 
 export interface Limits {
@@ -20,21 +39,22 @@ export interface Limits {
   maxDimension: number;
 }
 
-function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+/** A numeric setting; a malformed value is a deployment error (500), never silently replaced. */
+export function integerSetting(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
 }
 
 export function limitsFrom(env: Env): Limits {
   return {
-    maxBytes: positiveInteger("MAX_BYTES", env.MAX_BYTES, 20 * 1024 * 1024),
-    maxPixels: positiveInteger("MAX_PIXELS", env.MAX_PIXELS, 16_777_216),
-    maxDimension: positiveInteger("MAX_DIMENSION", env.MAX_DIMENSION, 8192),
+    maxBytes: integerSetting("MAX_BYTES", env.MAX_BYTES, 20 * 1024 * 1024),
+    maxPixels: integerSetting("MAX_PIXELS", env.MAX_PIXELS, 16_777_216),
+    maxDimension: integerSetting("MAX_DIMENSION", env.MAX_DIMENSION, 8192),
   };
 }
 
 export function inferenceTimeoutMs(env: Env): number {
-  return positiveInteger("INFERENCE_TIMEOUT_MS", env.INFERENCE_TIMEOUT_MS, 60_000);
+  return integerSetting("INFERENCE_TIMEOUT_MS", env.INFERENCE_TIMEOUT_MS, 60_000);
 }

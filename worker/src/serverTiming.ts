@@ -16,6 +16,11 @@ export class ServerTiming {
     this.#entries.push([name, ms]);
   }
 
+  /** Copies another collector's stages (work shared with other requests was timed there). */
+  absorb(other: ServerTiming): void {
+    this.#entries.push(...other.#entries);
+  }
+
   elapsed(): number {
     return performance.now() - this.#start;
   }

@@ -28,6 +28,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cdn-cgi/restore/{options}/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Restore an image by URL (for `<img src>` and CDNs)
+         * @description `GET /cdn-cgi/restore/<options>/<source-url>`, e.g.
+         *     `/cdn-cgi/restore/task=denoise,format=auto,exp=1767225600,sig=<sig>/https://cdn.example.com/photo.jpg`.
+         *     The worker fetches the source, restores it and answers the image; `HEAD` is answered too.
+         *     No API key: a transform URL is authorized by its signature, or by its source being listed for
+         *     unsigned use. Transforms are off (404 `not_found`) until the deployment lists sources.
+         *
+         *     Grammar. `<options>` is one path segment of comma-separated `key=value` pairs, in any order, each
+         *     key at most once, keys `[a-z]+`, values `[A-Za-z0-9_-]+`: `task` (required: lowlight, derain,
+         *     deblur, denoise); `format` (png, jpeg, webp, or `auto`: the first of those that `Accept` names,
+         *     highest q first, else the source's format, and the response says `Vary: Accept`; omitted: the
+         *     source's format); `quality` (1-100, jpeg and webp, default 90); `refine` (true, false; default
+         *     true); `onerror=redirect` (on a failure after the URL was authorized and its source allowed, answer
+         *     302 to the source itself, with the error code in `X-Restore-Error`); `exp` (Unix time in
+         *     seconds from which on a signed URL is refused, optional); `sig` (the signature). Everything after
+         *     the `/` that ends `<options>`, the query string included, is `<source-url>`: an absolute http or
+         *     https URL written as is, not percent-encoded as a whole.
+         *
+         *     Signature. `canonical = "/cdn-cgi/restore/" + O + "/" + S` where `O` is every option except
+         *     `sig`, exactly as written in the URL, sorted by key (byte order) and joined with `,` (so `exp`,
+         *     when present, is covered), and `S` is the source URL as the WHATWG URL parser serializes it
+         *     (`new URL(source).href`, fragment removed). `sig = base64url(HMAC-SHA256(key, UTF-8(canonical)))`
+         *     without padding (43 characters); `key` is the UTF-8 bytes of one of the deployment's signing
+         *     keys (several are valid at once, for rotation; at least 32 characters). Example: key
+         *     `edge-restore-example-key-0123456789abcdef`, options `task=lowlight,format=webp,quality=80,exp=4102444800`,
+         *     source `https://cdn.example.com/photos/dark.jpg` give the canonical string
+         *     `/cdn-cgi/restore/exp=4102444800,format=webp,quality=80,task=lowlight/https://cdn.example.com/photos/dark.jpg`
+         *     and `sig=J3LpoUCikVLdjRfFu8h3J7ZKVQmtLxT8rJRXV2crZdg`. The SDK's `transformUrl` builds these URLs.
+         *
+         *     Sources. A source must start with one of the deployment's allowed origins or prefixes and be
+         *     http(s) without user info; hosts that are IP literals in loopback, private, shared, link-local
+         *     (cloud metadata 169.254.169.254), multicast or reserved ranges, IPv4-mapped or other IPv6
+         *     forms that embed IPv4, `localhost`, `*.localhost`, `*.local`, `*.internal`, `*.localdomain`,
+         *     `*.home.arpa` and single-label names are refused whatever the list says (decimal, octal and hex
+         *     IPv4 forms are normalized first), as are percent-encoded `/`, `\`, `.` and NUL in the path. Redirects are followed by the worker, each hop checked again, up to a hop limit. The
+         *     download has a byte limit and a time limit, and the image header's width and height are checked
+         *     against the limits as soon as the header arrives, before the rest is read.
+         *
+         *     Caching. Results are stored by the content of the source (the same R2 cache as `POST
+         *     /v1/restore`) and the whole response by transform at the edge; identical concurrent requests
+         *     share one download and one inference. Success: `Cache-Control: public, max-age=<ttl>` (at most
+         *     the time left until `exp`), a strong `ETag` (`If-None-Match` gives 304), `Cache-Status`
+         *     (`edge-restore; hit; detail=edge`, `edge-restore; hit`, or `edge-restore; fwd=uri-miss...`).
+         *     Errors and redirects: `Cache-Control: no-store`.
+         */
+        get: operations["transform"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -123,14 +185,17 @@ export interface components {
         OutputFormat: "png" | "jpeg" | "webp";
         /**
          * @description Stable machine-readable code. Status by code:
-         *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`;
-         *     401 `unauthorized`; 404 `not_found`; 405 `method_not_allowed`;
-         *     413 `payload_too_large`, `image_too_large`; 415 `unsupported_media_type`, `media_type_mismatch`;
-         *     422 `invalid_image`; 429 `rate_limited`; 500 `internal_error`;
-         *     503 `upstream_unavailable`, `not_ready`; 504 `upstream_timeout`.
+         *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`, `invalid_transform`;
+         *     401 `unauthorized`, `signature_required`;
+         *     403 `invalid_signature`, `signature_expired`, `source_not_allowed`;
+         *     404 `not_found`; 405 `method_not_allowed`;
+         *     413 `payload_too_large`, `image_too_large`, `source_too_large`;
+         *     415 `unsupported_media_type`, `media_type_mismatch`;
+         *     422 `invalid_image`; 429 `rate_limited`; 500 `internal_error`; 502 `source_unavailable`;
+         *     503 `upstream_unavailable`, `not_ready`; 504 `upstream_timeout`, `source_timeout`.
          * @enum {string}
          */
-        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "unauthorized" | "not_found" | "method_not_allowed" | "payload_too_large" | "image_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "upstream_unavailable" | "not_ready" | "upstream_timeout";
+        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -207,7 +272,54 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `payload_too_large` (body bytes) or `image_too_large` (pixels or side, read from the header). */
+        /** @description `invalid_transform`: the options segment or the source URL does not follow the grammar; `details.option` names the option. */
+        InvalidTransform: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `signature_required`: this transform URL must be signed (`sig`). */
+        SignatureRequired: {
+            headers: {
+                /** @description `SignedURL realm="edge-restore"`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `invalid_signature` (tampered, wrong key or malformed `sig`), `signature_expired` (`exp` has passed) or `source_not_allowed` (`details.reason`: `scheme`, `userinfo`, `local-hostname`, `private-address`, `encoded-path`, `not-listed`; also for a redirect hop). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `not_found`: no such route, or URL transforms are not enabled on this deployment. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `source_unavailable`: the source could not be fetched, answered an error status (`details.status`) or redirected too often. */
+        SourceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `payload_too_large` (body bytes), `source_too_large` (source download bytes) or `image_too_large` (pixels or side, read from the header). */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -263,7 +375,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `upstream_timeout`: the inference endpoint did not answer in time. */
+        /** @description `upstream_timeout`: the inference endpoint did not answer in time; `source_timeout`: a transform source did not finish downloading in time. */
         Timeout: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
@@ -279,7 +391,7 @@ export interface components {
     headers: {
         /** @description Strong validator of the result bytes. */
         ETag: string;
-        /** @description RFC 9211: `edge-restore; hit` or `edge-restore; fwd=uri-miss[; stored][; collapsed]`. */
+        /** @description RFC 9211: `edge-restore; hit` or `edge-restore; fwd=uri-miss[; stored][; collapsed]`; a transform answered from the edge cache says `edge-restore; hit; detail=edge`. */
         "Cache-Status": string;
         /** @description Results are content-addressed and never change. */
         "Cache-Control": string;
@@ -366,6 +478,81 @@ export interface operations {
             422: components["responses"]["InvalidImage"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    transform: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Decides the format when `format=auto`. */
+                Accept?: string;
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description Comma-separated `key=value` transform options (see above).
+                 * @example task=denoise,format=auto
+                 */
+                options: string;
+                /**
+                 * @description The source image's absolute http(s) URL, as is (its slashes and query string included).
+                 * @example https://cdn.example.com/photo.jpg
+                 */
+                source: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored image, same width and height as the source. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
+                    /** @description `public, max-age=<ttl>`, capped at the seconds left until `exp`. */
+                    "Cache-Control"?: string;
+                    "X-Model-Version": components["headers"]["X-Model-Version"];
+                    "X-Refine-Applied": components["headers"]["X-Refine-Applied"];
+                    "Server-Timing": components["headers"]["Server-Timing"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description `onerror=redirect` and the transform failed: the source image itself; no body. */
+            302: {
+                headers: {
+                    /** @description The source URL. */
+                    Location?: string;
+                    /** @description The error code the transform would otherwise have answered. */
+                    "X-Restore-Error"?: components["schemas"]["ErrorCode"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The result matches `If-None-Match`; no body. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTransform"];
+            401: components["responses"]["SignatureRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidImage"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["SourceUnavailable"];
             503: components["responses"]["Unavailable"];
             504: components["responses"]["Timeout"];
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../apiError.js";
-import { inspectImage, sniffFormat } from "./inspectImage.js";
+import { inspectImage, peekImageHeader, sniffFormat } from "./inspectImage.js";
 import { pngClaiming, sampleJpeg, sampleWebp, uniquePng } from "../../../test/worker/helpers.js";
 
 const limits = { maxBytes: 1e9, maxPixels: 1_000_000, maxDimension: 2000 };
@@ -51,5 +51,23 @@ describe("inspectImage", () => {
     expect(codeOf(() => inspectImage(sampleJpeg, limits, "image/png"))).toBe("media_type_mismatch");
     expect(codeOf(() => inspectImage(sampleJpeg, limits, "image/jpeg; charset=binary"))).toBeUndefined();
     expect(codeOf(() => inspectImage(new Uint8Array(0), limits, "image/png"))).toBe("empty_body");
+  });
+});
+
+describe("peekImageHeader", () => {
+  it("waits for the header, then reads it from a prefix of each format", () => {
+    for (const [bytes, format] of [[uniquePng(33, 17), "png"], [sampleJpeg, "jpeg"], [sampleWebp, "webp"]] as const) {
+      expect(peekImageHeader(bytes.subarray(0, 8), limits)).toBeUndefined();
+      let info;
+      for (let n = 12; n <= bytes.length && !info; n += 7) info = peekImageHeader(bytes.subarray(0, n), limits);
+      expect(info, format).toMatchObject({ format });
+      expect(info).toEqual(inspectImage(bytes, limits, undefined));
+    }
+  });
+
+  it("refuses a bomb's header and a non-image from the first bytes", () => {
+    // The header alone, no IEND: the body never needs to arrive for the refusal.
+    expect(codeOf(() => peekImageHeader(pngClaiming(60000, 60000).subarray(0, 33), limits))).toBe("image_too_large");
+    expect(codeOf(() => peekImageHeader(new TextEncoder().encode("<!doctype html><html>"), limits))).toBe("unsupported_media_type");
   });
 });

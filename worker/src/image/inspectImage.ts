@@ -76,16 +76,16 @@ export function inspectImage(bytes: Uint8Array, limits: Limits, declaredType: st
     });
   }
 
-  let width: number;
-  let height: number;
-  try {
-    const size = imageSize(bytes);
-    if (sizeTypeToFormat[size.type ?? ""] !== format) throw new Error(`parsed as ${size.type}`);
-    width = size.width;
-    height = size.height;
-  } catch {
-    throw new ApiError("invalid_image", `The ${format.toUpperCase()} header is corrupt or truncated.`);
-  }
+  const { width, height } = declaredSize(bytes, format, limits);
+  if (!isComplete(bytes, format)) throw new ApiError("invalid_image", `The ${format.toUpperCase()} data is truncated.`);
+  return { format, width, height };
+}
+
+/** Width and height from the header, within `limits`; throws invalid_image or image_too_large. */
+function declaredSize(bytes: Uint8Array, format: ImageFormat, limits: Limits): { width: number; height: number } {
+  const size = headerSize(bytes, format);
+  if (!size) throw new ApiError("invalid_image", `The ${format.toUpperCase()} header is corrupt or truncated.`);
+  const { width, height } = size;
   if (!(width > 0 && height > 0)) throw new ApiError("invalid_image", "The image declares a zero width or height.");
   if (width > limits.maxDimension || height > limits.maxDimension || width * height > limits.maxPixels) {
     throw new ApiError("image_too_large", `The image is ${width}x${height}; the limits are ${limits.maxDimension} per side and ${limits.maxPixels} pixels.`, {
@@ -95,6 +95,33 @@ export function inspectImage(bytes: Uint8Array, limits: Limits, declaredType: st
       maxPixels: limits.maxPixels,
     });
   }
-  if (!isComplete(bytes, format)) throw new ApiError("invalid_image", `The ${format.toUpperCase()} data is truncated.`);
-  return { format, width, height };
+  return size;
+}
+
+function headerSize(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } | undefined {
+  try {
+    const size = imageSize(bytes);
+    return sizeTypeToFormat[size.type ?? ""] === format ? { width: size.width, height: size.height } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For a download in progress: given its first bytes, refuses early what inspectImage would refuse for the whole
+ * file (not an image; too many pixels), so a decompression bomb's body is never read. Returns the header's
+ * info once it has arrived, undefined while more bytes are needed. Only ever refuses: the complete file is
+ * still inspected in full.
+ */
+export function peekImageHeader(prefix: Uint8Array, limits: Limits): ImageInfo | undefined {
+  if (prefix.length < 12) return undefined;
+  const format = sniffFormat(prefix);
+  if (!format) {
+    throw new ApiError("unsupported_media_type", "The source is not a JPEG, PNG or WebP image.", { supported: Object.values(imageMediaTypes) });
+  }
+  // image-size reads through a DataView over the whole buffer: give it one that ends where the prefix ends, so
+  // a header cut short throws (more bytes needed) instead of reading past the prefix.
+  const copy = prefix.slice();
+  if (!headerSize(copy, format)) return undefined;
+  return { format, ...declaredSize(copy, format, limits) };
 }

@@ -50,7 +50,9 @@ export async function requestRestoration(baseUrl: string, call: RestoreCall): Pr
     {
       inputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
       outputs: [{ name: "image", parameters: { binary_data: true } }],
-      parameters: { refine: call.refine, format: call.format, quality: call.quality },
+      // `timeout` (microseconds, Triton's request parameter): the endpoint drops the job if it is still queued
+      // when this worker would have given up on it.
+      parameters: { refine: call.refine, format: call.format, quality: call.quality, timeout: call.timeoutMs * 1000 },
     },
     new Map([["image", encodeBytesElements([call.image])]]),
     "inputs",

@@ -49,13 +49,14 @@ const formatByMediaType: Record<string, OutputFormat> = { "image/png": "png", "i
 
 /** Explicit `format` wins; else the supported type that Accept names with the highest q; else the input's format. */
 export function resolveOutputFormat(requested: OutputFormat | undefined, accept: string | undefined, input: ImageFormat): OutputFormat {
-  if (requested) return requested;
-  if (accept) {
-    const named = parseAccept(accept)
-      .filter((a) => a.q > 0 && formatByMediaType[a.type] !== undefined)
-      .sort((a, b) => b.q - a.q);
-    const first = named[0];
-    if (first) return formatByMediaType[first.type]!;
-  }
-  return input;
+  return requested ?? formatFromAccept(accept) ?? input;
+}
+
+/** The supported type that Accept names explicitly with the highest q (wildcards and q=0 do not count). */
+export function formatFromAccept(accept: string | undefined): OutputFormat | undefined {
+  if (!accept) return undefined;
+  const named = parseAccept(accept)
+    .filter((a) => a.q > 0 && formatByMediaType[a.type] !== undefined)
+    .sort((a, b) => b.q - a.q);
+  return named[0] ? formatByMediaType[named[0].type] : undefined;
 }

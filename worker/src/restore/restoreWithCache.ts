@@ -1,0 +1,85 @@
+// The restore core shared by POST /v1/restore and the URL transforms: R2 result cache by input content →
+// (miss) one inference per identical concurrent job → result stored whole before anyone is answered.
+import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult } from "../cache/r2ResultCache.js";
+import { inferenceTimeoutMs, type Env } from "../env.js";
+import { requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
+import { SingleFlight } from "../inference/singleFlight.js";
+import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import type { ServerTiming } from "../serverTiming.js";
+import { sha256Hex } from "../sha256.js";
+
+export interface RestoreJob {
+  /** A validated image (inspectImage passed). */
+  image: Uint8Array;
+  task: Task;
+  refine: boolean;
+  format: OutputFormat;
+  quality: number;
+}
+
+export interface RestoreOutcome {
+  result: CachedResult;
+  /** RFC 9211 Cache-Status value. */
+  cacheStatus: string;
+}
+
+interface Miss {
+  result: CachedResult;
+  stored: boolean;
+  stageTimings: Record<string, number>;
+}
+
+export const cacheName = "edge-restore";
+const inFlight = new SingleFlight<Miss>();
+
+export async function restoreWithCache(
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  job: RestoreJob,
+  timing: ServerTiming,
+): Promise<RestoreOutcome> {
+  const modelVersion = env.MODEL_VERSION;
+  const key = resultCacheKey({
+    inputSha256: await sha256Hex(job.image),
+    task: job.task,
+    modelVersion,
+    refine: job.refine,
+    format: job.format,
+    quality: job.quality,
+  });
+
+  let cached: CachedResult | undefined;
+  let cacheReadFailed = false;
+  try {
+    cached = await timing.measure("r2", () => getCachedResult(env.RESULTS, key));
+  } catch (error) {
+    // A cache outage must not stop restorations: answer from the endpoint, skip storing, and say so.
+    cacheReadFailed = true;
+    console.error(JSON.stringify({ event: "cache_get_failed", key, error: String(error) }));
+  }
+  if (cached) return { result: cached, cacheStatus: `${cacheName}; hit` };
+
+  const call = { task: job.task, modelVersion, image: job.image, refine: job.refine, format: job.format, quality: job.quality };
+  const flight = inFlight.run(key, () => restoreAndStore(env, key, call, !cacheReadFailed));
+  // Finish (and store) even if this client goes away: others may be waiting on the same flight.
+  ctx.waitUntil(flight.catch(() => undefined));
+  const { value, shared } = await timing.measure("infer", () => flight);
+  for (const [stage, ms] of Object.entries(value.stageTimings)) timing.add(`endpoint-${stage}`, ms);
+  let cacheStatus = `${cacheName}; fwd=uri-miss${value.stored ? "; stored" : ""}${shared ? "; collapsed" : ""}`;
+  if (cacheReadFailed) cacheStatus += '; detail="r2-unavailable"';
+  return { result: value.result, cacheStatus };
+}
+
+/** The miss path: inference, then the result stored whole (R2 checks its SHA-256) before anyone is answered. */
+async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "timeoutMs">, store: boolean): Promise<Miss> {
+  const restored = await requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs: inferenceTimeoutMs(env) });
+  const result: CachedResult = {
+    bytes: restored.bytes,
+    contentType: restored.contentType,
+    sha256: await sha256Hex(restored.bytes),
+    modelVersion: restored.modelVersion,
+    refineApplied: restored.refineApplied,
+  };
+  const stored = store && (await putCachedResult(env.RESULTS, key, result));
+  return { result, stored, stageTimings: restored.stageTimings };
+}
