@@ -24,6 +24,11 @@ describe("transformUrl", () => {
     expect(new URL(url).href).toBe(url);
   });
 
+  it("puts the same signature under /v1/transform/ when asked", async () => {
+    const alias = await transformUrl(knownAnswer.baseUrl, knownAnswer.source, knownAnswer.options, { key: knownAnswer.key, expiresAt: knownAnswer.exp }, "/v1/transform/");
+    expect(alias).toBe(knownAnswer.url.replace("/cdn-cgi/restore/", "/v1/transform/"));
+  });
+
   it("computes exp from expiresIn", async () => {
     vi.useFakeTimers({ now: new Date("2030-01-01T00:00:00.400Z") });
     const url = await transformUrl("https://img.example.com", knownAnswer.source, { task: "derain" }, { key: knownAnswer.key, expiresIn: 3600 });

@@ -26,13 +26,24 @@ export interface TransformSigning {
   expiresAt?: Date | number;
 }
 
-const pathPrefix = "/cdn-cgi/restore/";
+/**
+ * Where the worker serves transforms. `/cdn-cgi/restore/` is the canonical form (what signatures cover); on a
+ * Cloudflare-proxied hostname Cloudflare answers `/cdn-cgi/` itself, so deployments there use `/v1/transform/`.
+ * The same signature is valid on both.
+ */
+export type TransformPath = "/cdn-cgi/restore/" | "/v1/transform/";
 
 /**
  * `https://img.example.com/cdn-cgi/restore/task=denoise,format=auto,exp=…,sig=…/https://cdn.example.com/a.jpg`.
  * Unsigned when `signing` is omitted (only for sources the deployment lets through unsigned).
  */
-export async function transformUrl(baseUrl: string, source: string | URL, options: TransformOptions, signing?: TransformSigning): Promise<string> {
+export async function transformUrl(
+  baseUrl: string,
+  source: string | URL,
+  options: TransformOptions,
+  signing?: TransformSigning,
+  path: TransformPath = "/cdn-cgi/restore/",
+): Promise<string> {
   const base = new URL(baseUrl);
   if (base.pathname !== "/" || base.search || base.hash) throw new RangeError("baseUrl must be an origin, e.g. https://img.example.com");
   const src = new URL(source);
@@ -48,7 +59,7 @@ export async function transformUrl(baseUrl: string, source: string | URL, option
     if (exp !== undefined) pairs.push(["exp", String(exp)]);
     pairs.push(["sig", await sign(signing.key, canonical(pairs, src))]);
   }
-  return `${base.origin}${pathPrefix}${pairs.map(([k, v]) => `${k}=${v}`).join(",")}/${src.href}`;
+  return `${base.origin}${path}${pairs.map(([k, v]) => `${k}=${v}`).join(",")}/${src.href}`;
 }
 
 function optionPairs(o: TransformOptions): [string, string][] {
@@ -78,7 +89,7 @@ function expiry(s: TransformSigning): number | undefined {
 /** Every option but sig, as written, sorted by key; then the source's href. */
 function canonical(pairs: readonly [string, string][], src: URL): string {
   const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${pathPrefix}${sorted.map(([k, v]) => `${k}=${v}`).join(",")}/${src.href}`;
+  return `/cdn-cgi/restore/${sorted.map(([k, v]) => `${k}=${v}`).join(",")}/${src.href}`;
 }
 
 async function sign(secret: string, message: string): Promise<string> {

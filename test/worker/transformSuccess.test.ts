@@ -37,6 +37,22 @@ describe("GET /cdn-cgi/restore: signed URLs", () => {
     expect(await inferenceCount(endpoints.ok, seededPng(seed))).toBe(1);
   });
 
+  it("serves the same signed URL at /v1/transform/ (Cloudflare keeps /cdn-cgi/ for itself), sharing its cache", async () => {
+    const seed = uniqueSeed();
+    const url = await signed(originImage(seed), { task: "deblur" });
+    const alias = url.replace("/cdn-cgi/restore/", "/v1/transform/");
+    expect(alias).not.toBe(url);
+    const first = await callWorker(get(alias));
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
+    const viaCanonical = await callWorker(get(url));
+    expect(viaCanonical.headers.get("cache-status")).toBe("edge-restore; hit; detail=edge");
+    expect(await bytesOf(viaCanonical)).toEqual(await bytesOf(first));
+    const tampered = await callWorker(get(alias.replace("task=deblur", "task=denoise")));
+    expect(tampered.status).toBe(403);
+    await tampered.arrayBuffer();
+  });
+
   it("reuses the R2 result by content: another URL for the same bytes downloads but runs no inference", async () => {
     const seed = uniqueSeed();
     const first = await callWorker(get(await signed(originImage(seed))));

@@ -6,7 +6,7 @@ import { restoreRoute } from "./routes/restore.js";
 import { serviceRoutes } from "./routes/service.js";
 import { specRoutes } from "./routes/spec.js";
 import { transformRoute } from "./routes/transform.js";
-import { transformPathPrefix } from "./transform/transformPath.js";
+import { transformPathPrefixes } from "./transform/transformPath.js";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -26,7 +26,7 @@ const allowedMethods: Record<string, string> = {
 
 app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
-  const allow = path.startsWith(transformPathPrefix) ? "GET, HEAD" : allowedMethods[path];
+  const allow = transformPathPrefixes.some((p) => path.startsWith(p)) ? "GET, HEAD" : allowedMethods[path];
   if (allow) {
     return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse();
   }

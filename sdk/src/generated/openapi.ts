@@ -40,6 +40,8 @@ export interface paths {
          * @description `GET /cdn-cgi/restore/<options>/<source-url>`, e.g.
          *     `/cdn-cgi/restore/task=denoise,format=auto,exp=1767225600,sig=<sig>/https://cdn.example.com/photo.jpg`.
          *     The worker fetches the source, restores it and answers the image; `HEAD` is answered too.
+         *     The same URLs work under `/v1/transform/<options>/<source-url>` (Cloudflare answers `/cdn-cgi/` paths
+         *     of proxied hostnames itself); the signature always covers the canonical `/cdn-cgi/restore/` form.
          *     No API key: a transform URL is authorized by its signature, or by its source being listed for
          *     unsigned use. Transforms are off (404 `not_found`) until the deployment lists sources.
          *

@@ -1,4 +1,4 @@
-// GET /cdn-cgi/restore/<options>/<source-url>: restorations by URL, for <img src> behind a CDN. Checks run in
+// GET /cdn-cgi/restore/<options>/<source-url> (and the same at /v1/transform/): restorations by URL, for <img src> behind a CDN. Checks run in
 // this order, and no request leaves the worker before all of them pass: transforms enabled → grammar →
 // signature → source policy. Then the edge cache; on a miss one download and one restore per identical
 // transform (concurrent requests share it), through the same restore core as POST /v1/restore.
@@ -18,7 +18,7 @@ import { edgeCacheKey, getEdgeResult, putEdgeResult } from "../transform/edgeCac
 import { fetchSource } from "../transform/fetchSource.js";
 import { checkSource, type SourcePolicy } from "../transform/sourcePolicy.js";
 import { transformConfig, type TransformConfig } from "../transform/transformConfig.js";
-import { parseTransformPath, transformPathPrefix, type TransformRequest } from "../transform/transformPath.js";
+import { parseTransformPath, transformPathPrefixes, type TransformRequest } from "../transform/transformPath.js";
 
 interface Restored {
   result: CachedResult;
@@ -31,7 +31,7 @@ const inFlight = new SingleFlight<Restored>();
 
 export const transformRoute = new Hono<{ Bindings: Env }>();
 
-transformRoute.get(`${transformPathPrefix}*`, async (c) => {
+const handleTransform = async (c: Context<{ Bindings: Env }>) => {
   const timing = new ServerTiming();
   const config = transformConfig(c.env);
   if (config.sources.length === 0) throw new ApiError("not_found", "URL transforms are not enabled on this deployment.");
@@ -48,7 +48,9 @@ transformRoute.get(`${transformPathPrefix}*`, async (c) => {
     console.error(JSON.stringify({ event: "transform_failed_redirected", code, sourceOrigin: t.source.origin }));
     return new Response(null, { status: 302, headers: { location: t.source.href, "cache-control": "no-store", "x-restore-error": code } });
   }
-});
+};
+
+for (const prefix of transformPathPrefixes) transformRoute.get(`${prefix}*`, handleTransform);
 
 async function restoreTransform(
   c: Context<{ Bindings: Env }>,

@@ -1,9 +1,13 @@
-// Parses `/cdn-cgi/restore/<options>/<source-url>` (the grammar is documented in openapi.yaml). Nothing is
-// decoded or guessed: options are literal `key=value` pairs, the source is everything after them.
+// Parses `/cdn-cgi/restore/<options>/<source-url>` (the grammar is documented in openapi.yaml), also served at
+// `/v1/transform/<options>/<source-url>`: Cloudflare answers `/cdn-cgi/` paths of proxied hostnames itself, so a
+// deployed Worker may never see them. Nothing is decoded or guessed: options are literal `key=value` pairs, the
+// source is everything after them.
 import { ApiError } from "../apiError.js";
 import { parseRestoreOptions, type OutputFormat, type Task } from "../request/restoreOptions.js";
 
+/** The canonical prefix: signatures always cover this one, whichever path served the request. */
 export const transformPathPrefix = "/cdn-cgi/restore/";
+export const transformPathPrefixes = [transformPathPrefix, "/v1/transform/"] as const;
 
 export interface TransformOptions {
   task: Task;
@@ -33,9 +37,10 @@ function invalid(message: string, details?: Record<string, unknown>): ApiError {
 }
 
 export function parseTransformPath(url: URL): TransformRequest {
-  const rest = url.pathname.slice(transformPathPrefix.length);
+  const prefix = transformPathPrefixes.find((p) => url.pathname.startsWith(p));
+  const rest = url.pathname.slice((prefix ?? "").length);
   const slash = rest.indexOf("/");
-  if (!url.pathname.startsWith(transformPathPrefix) || slash <= 0 || slash === rest.length - 1) {
+  if (!prefix || slash <= 0 || slash === rest.length - 1) {
     throw invalid("Expected /cdn-cgi/restore/<options>/<source-url>.");
   }
   const pairs = parseOptionPairs(rest.slice(0, slash));
