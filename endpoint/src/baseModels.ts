@@ -3,6 +3,7 @@
 // in the configured order (e.g. webgpu, then cpu); the first that works is kept for every later model.
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { sessionOptions } from "./sessionOptions.js";
 import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 
@@ -47,11 +48,7 @@ export class BaseModels {
     while (this.#providers.length) {
       const provider = this.#providers[0]!;
       try {
-        const session = await ort.InferenceSession.create(path, {
-          executionProviders: [provider],
-          graphOptimizationLevel: "all",
-          intraOpNumThreads: this.options.threads ?? 0,
-        });
+        const session = await ort.InferenceSession.create(path, sessionOptions(provider, this.options.threads));
         if (this.provider !== provider) log({ event: "execution_provider", provider });
         this.provider = provider;
         return session;

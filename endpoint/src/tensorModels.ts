@@ -2,6 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { sessionOptions } from "./sessionOptions.js";
 
 export class TensorModels {
   readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -36,7 +37,7 @@ export class TensorModels {
     const key = `${name}/${version}`;
     let session = this.#sessions.get(key);
     if (!session) {
-      session = ort.InferenceSession.create(join(this.dir, name, version, "model.onnx"), { graphOptimizationLevel: "all" });
+      session = ort.InferenceSession.create(join(this.dir, name, version, "model.onnx"), sessionOptions("cpu"));
       session.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, session);
     }
