@@ -1,4 +1,5 @@
-// Writes the files derived from openapi.yaml: SDK types and the spec text the worker serves.
+// Writes the generated files: SDK types and the spec text the worker serves (from openapi.yaml), and the demo
+// page with its bundled script (from worker/demo/).
 import { writeFile } from "node:fs/promises";
 import { renderGeneratedFiles } from "./generatedFiles.js";
 

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { ApiError } from "./apiError.js";
 import type { Env } from "./env.js";
+import { demoRoutes } from "./routes/demo.js";
 import { restoreRoute } from "./routes/restore.js";
 import { serviceRoutes } from "./routes/service.js";
 import { specRoutes } from "./routes/spec.js";
@@ -14,8 +15,10 @@ app.route("/", serviceRoutes);
 app.route("/", specRoutes);
 app.route("/", restoreRoute);
 app.route("/", transformRoute);
+app.route("/", demoRoutes);
 
 const allowedMethods: Record<string, string> = {
+  "/": "GET, HEAD",
   "/v1/restore": "POST",
   "/v1/models": "GET, HEAD",
   "/v1/health": "GET, HEAD",

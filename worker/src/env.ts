@@ -12,6 +12,8 @@ export interface Env {
   MAX_BYTES: string;
   MAX_PIXELS: string;
   MAX_DIMENSION: string;
+  /** Local development only (`npm start` passes the dev key): pre-fills the demo page's API key field. Never in wrangler.toml. */
+  DEMO_API_KEY?: string;
 
   // URL transforms (GET /cdn-cgi/restore/…); parsed by transform/transformConfig.ts.
   /** Comma-separated source origins or URL prefixes transforms may fetch; empty: transforms are off. */

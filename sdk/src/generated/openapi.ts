@@ -177,6 +177,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Demo page
+         * @description A self-contained page (no external assets) that restores one image through the SDK and shows it as a
+         *     before/after slider, with the response's timings, cache status and whether refinement was applied. It
+         *     needs an API key; the field is pre-filled only where the deployment sets `DEMO_API_KEY` (local development
+         *     only: `npm start` sets it to the dev key). Served with `Cache-Control: no-store` and a
+         *     `Content-Security-Policy` that allows only its own inline script and style.
+         */
+        get: operations["getDemoPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -660,6 +684,26 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description HTML rendered from this document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getDemoPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The demo page. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,134 @@
+// The demo page (GET /) in a real browser against `npm start`'s stack (real MAXIM networks on CPU, wrangler dev
+// with local R2): Debian's Chromium, driven by playwright-core, at a phone-sized viewport. Picks a real photo,
+// restores it with `denoise` through the page (which uses the SDK), and checks the before/after slider, the
+// result's pixels and the status line. Saves a screenshot: to docs/demo-screenshot.png (the README shows it) when
+// UPDATE_SCREENSHOT=1, else to the temp folder, so a test run leaves the tree unchanged.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevStack, type DevStack } from "../../scripts/devStack.js";
+import { freePort } from "./freePort.js";
+
+const chromiumPath = "/usr/bin/chromium";
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const fixture = join(root, "node_modules/@upscalerjs/maxim-denoising/assets/fixture.png");
+const screenshot = process.env["UPDATE_SCREENSHOT"] === "1" ? join(root, "docs/demo-screenshot.png") : join(tmpdir(), "edge-restore-demo-screenshot.png");
+
+let stack: DevStack;
+let dir: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-restore-demo-"));
+  stack = await startDevStack({
+    workerPort: await freePort(),
+    endpointPort: await freePort(),
+    persistTo: join(dir, "state"),
+    log: () => {},
+  });
+  context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+    viewport: { width: 375, height: 800 },
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Mean absolute difference per channel (0–255) between the two slider images, read through a canvas. */
+function pixelDifference(page: Page): Promise<{ mean: number; sizes: number[] }> {
+  return page.evaluate(() => {
+    const read = (img: HTMLImageElement) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const ctx = canvas.getContext("2d")!;
+      ctx.drawImage(img, 0, 0);
+      return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    };
+    const before = document.getElementById("before") as HTMLImageElement;
+    const after = document.getElementById("after") as HTMLImageElement;
+    const a = read(before);
+    const b = read(after);
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) if (i % 4 !== 3) sum += Math.abs(a[i]! - b[i]!);
+    return {
+      mean: a.length === b.length ? sum / ((a.length / 4) * 3) : Number.NaN,
+      sizes: [before.naturalWidth, before.naturalHeight, after.naturalWidth, after.naturalHeight],
+    };
+  });
+}
+
+describe("demo page in Chromium", () => {
+  it("restores a photo through the page at 375px wide", { timeout: 180_000 }, async () => {
+    const photo = join(dir, "photo.png");
+    await sharp(fixture).extract({ left: 28, top: 53, width: 200, height: 150 }).png().toFile(photo);
+
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("requestfailed", (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+
+    await page.goto(`${stack.workerUrl}/`);
+    // npm start's stack passes DEMO_API_KEY: the dev key is pre-filled, nothing to type.
+    expect(await page.getByLabel("API key").inputValue()).toBe(stack.apiKey);
+    await page.getByLabel("Image (JPEG, PNG or WebP)").setInputFiles(photo);
+    await page.getByLabel("Task").selectOption("denoise");
+    await page.getByRole("button", { name: "Restore" }).click();
+
+    await page.waitForFunction(() => /Done in|failed/.test(document.getElementById("status")!.textContent ?? ""), undefined, {
+      timeout: 150_000,
+    });
+    const status = (await page.getByRole("status").textContent()) ?? "";
+    expect(status).toMatch(/Done in/);
+    expect(status).toMatch(/Cache miss/);
+    expect(status).toMatch(/Refinement not applied: PTG-RM is not trained yet/);
+    expect(status).toMatch(/Server timing: .*infer \d+ ms/);
+
+    // Both images of the slider are loaded, same size as the upload, and the result is not the input.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>(".compare img")].every((i) => i.complete && i.naturalWidth > 0))).toBe(true);
+    const { mean, sizes } = await pixelDifference(page);
+    expect(sizes).toEqual([200, 150, 200, 150]);
+    expect(mean).toBeGreaterThan(0.5);
+    expect(await page.getByAltText(/^Original: photo\.png$/).isVisible()).toBe(true);
+    expect(await page.getByAltText(/^Restored \(denoise\): photo\.png$/).isVisible()).toBe(true);
+
+    // The split is a keyboard-operable range input.
+    const slider = page.getByLabel(/Split between original/);
+    await slider.focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await slider.inputValue()).toBe("51");
+    expect(await page.evaluate(() => document.getElementById("compare")!.style.getPropertyValue("--split"))).toBe("51%");
+
+    const download = page.getByRole("link", { name: "Download the restored image" });
+    expect(await download.getAttribute("href")).toMatch(/^blob:/);
+    expect(await download.getAttribute("download")).toBe("photo.denoise.png");
+
+    // Phone-sized: nothing overflows sideways. And the CSP let the page's own script and style run without errors.
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 375).map((e) => e.id || e.tagName),
+    );
+    expect(overflowing).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(problems).toEqual([]);
+
+    await slider.fill("50");
+    // Palette PNG: a fraction of the size, for a committed picture.
+    await sharp(await page.screenshot({ fullPage: true })).png({ palette: true, colours: 128, effort: 10 }).toFile(screenshot);
+  });
+});

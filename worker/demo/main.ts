@@ -1,0 +1,122 @@
+// The demo page's script (GET /): one restoration through the SDK, shown as a before/after slider. Bundled for
+// the browser by scripts/generatedFiles.ts (esbuild) and inlined into worker/demo/page.html.
+import { createEdgeRestoreClient, EdgeRestoreError, type Task } from "../../sdk/src/index.js";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>("form");
+const drop = $<HTMLDivElement>("drop");
+const fileInput = $<HTMLInputElement>("file");
+const taskSelect = $<HTMLSelectElement>("task");
+const keyInput = $<HTMLInputElement>("key");
+const button = $<HTMLButtonElement>("restore");
+const status = $<HTMLParagraphElement>("status");
+const result = $<HTMLElement>("result");
+const compare = $<HTMLDivElement>("compare");
+const before = $<HTMLImageElement>("before");
+const after = $<HTMLImageElement>("after");
+const split = $<HTMLInputElement>("split");
+const download = $<HTMLAnchorElement>("download");
+
+let file: File | undefined;
+const urls: string[] = [];
+
+function say(text: string, error = false): void {
+  status.textContent = text;
+  status.classList.toggle("error", error);
+}
+
+function choose(picked: File | undefined): void {
+  file = picked;
+  if (picked) say(`Selected ${picked.name} (${Math.round(picked.size / 1024)} kB).`);
+}
+
+fileInput.addEventListener("change", () => choose(fileInput.files?.[0]));
+for (const type of ["dragenter", "dragover"] as const) {
+  drop.addEventListener(type, (event) => {
+    event.preventDefault();
+    drop.classList.add("over");
+  });
+}
+for (const type of ["dragleave", "drop"] as const) drop.addEventListener(type, () => drop.classList.remove("over"));
+drop.addEventListener("drop", (event) => {
+  event.preventDefault();
+  const dropped = event.dataTransfer?.files;
+  if (dropped?.length) {
+    fileInput.files = dropped;
+    choose(dropped[0]);
+  }
+});
+
+function showSplit(): void {
+  compare.style.setProperty("--split", `${split.value}%`);
+  split.setAttribute("aria-valuetext", `${split.value}% original shown`);
+}
+split.addEventListener("input", showSplit);
+
+/** `r2;dur=1.2, infer;dur=5012.3` → `r2 1 ms · infer 5012 ms`. */
+function timings(header: string | null): string {
+  if (!header) return "no Server-Timing";
+  return header
+    .split(",")
+    .map((entry) => {
+      const [name, ...params] = entry.trim().split(";");
+      const dur = params.map((p) => /^\s*dur=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+      return dur === undefined ? name : `${name} ${Math.round(Number(dur))} ms`;
+    })
+    .join(" · ");
+}
+
+function loaded(img: HTMLImageElement, src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    img.onload = () => resolve();
+    img.onerror = () => reject(new Error("the image could not be displayed"));
+    img.src = src;
+  });
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!file) return say("Choose an image first.", true);
+  const apiKey = keyInput.value.trim();
+  if (!apiKey) {
+    keyInput.focus();
+    return say("Paste an API key first.", true);
+  }
+  const task = taskSelect.value as Task;
+  const client = createEdgeRestoreClient({ baseUrl: location.origin, apiKey, timeoutMs: 600_000 });
+  button.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  say(`Restoring (${task})… on a CPU endpoint this takes seconds per 256x256 tile.`);
+  const started = performance.now();
+  try {
+    const restored = await client.restore(file, { task });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    for (const url of urls.splice(0)) URL.revokeObjectURL(url);
+    const inputUrl = URL.createObjectURL(file);
+    const outputUrl = URL.createObjectURL(restored.blob);
+    urls.push(inputUrl, outputUrl);
+    before.alt = `Original: ${file.name}`;
+    after.alt = `Restored (${task}): ${file.name}`;
+    result.hidden = false;
+    await Promise.all([loaded(before, inputUrl), loaded(after, outputUrl)]);
+    showSplit();
+    const extension = restored.contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "png";
+    download.href = outputUrl;
+    download.download = `${file.name.replace(/\.[^.]*$/, "")}.${task}.${extension}`;
+    say(
+      [
+        `Done in ${seconds} s. ${restored.cacheHit ? "Cache hit: answered from the result cache, no model run." : "Cache miss: the model ran and the result was stored."}`,
+        restored.refineApplied
+          ? "Refinement applied (PTG-RM)."
+          : "Refinement not applied: PTG-RM is not trained yet, so this is the base network's result.",
+        `Server timing: ${timings(restored.serverTiming)}. Model: ${restored.modelVersion ?? "unknown"}.`,
+      ].join("\n"),
+    );
+  } catch (error) {
+    const message = error instanceof EdgeRestoreError ? `${error.code}: ${error.message}` : String(error);
+    say(`Restoration failed. ${message}`, true);
+  } finally {
+    button.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
+});
