@@ -1,0 +1,66 @@
+"""Exports PTG-RM to ONNX (opset 17) with dynamic batch, height and width.
+
+    /usr/bin/python3 training/export_onnx.py --out DIR [--weights ptg_rm.pt] [--osf-dim 512] [--check]
+
+--check also writes reference cases (inputs and PyTorch outputs as raw float32, described in cases.json) so that
+onnxruntime-node can be checked against PyTorch. Without --weights the module is untrained; for --check its output
+layer gets small random weights (seeded) so that the comparison covers the whole network, not the identity.
+"""
+import argparse
+import json
+import os
+
+import torch
+
+from ptg_rm import PTGRM, parameter_count
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--out", required=True)
+parser.add_argument("--weights")
+parser.add_argument("--osf-dim", type=int, default=512)
+parser.add_argument("--check", action="store_true")
+args = parser.parse_args()
+
+torch.set_num_threads(2)
+torch.manual_seed(0)
+model = PTGRM(osf_dim=args.osf_dim)
+if args.weights:
+    model.load_state_dict(torch.load(args.weights, map_location="cpu"))
+elif args.check:
+    with torch.no_grad():
+        model.to_residual.weight.normal_(0, 0.05)
+model.eval()
+os.makedirs(args.out, exist_ok=True)
+
+example = (torch.rand(1, 3, 64, 64), torch.rand(1, 3, 64, 64), torch.randn(1, args.osf_dim))
+image_axes = {0: "batch", 2: "height", 3: "width"}
+torch.onnx.export(
+    model,
+    example,
+    os.path.join(args.out, "ptg_rm.onnx"),
+    opset_version=17,
+    input_names=["base", "degraded", "osf"],
+    output_names=["refined"],
+    dynamic_axes={"base": image_axes, "degraded": image_axes, "osf": {0: "batch"}, "refined": image_axes},
+)
+print(f"exported {parameter_count(model)} parameters to {os.path.join(args.out, 'ptg_rm.onnx')}")
+
+if args.check:
+    cases = []
+    for index, (batch, height, width) in enumerate([(1, 64, 64), (2, 96, 128)]):
+        inputs = {
+            "base": torch.rand(batch, 3, height, width) * 1.2 - 0.1,
+            "degraded": torch.rand(batch, 3, height, width),
+            "osf": torch.randn(batch, args.osf_dim),
+        }
+        with torch.no_grad():
+            refined = model(inputs["base"], inputs["degraded"], inputs["osf"])
+        case = {}
+        for name, tensor in {**inputs, "refined": refined}.items():
+            path = f"case{index}-{name}.bin"
+            tensor.numpy().astype("<f4").tofile(os.path.join(args.out, path))
+            case[name] = {"file": path, "shape": list(tensor.shape)}
+        cases.append(case)
+    with open(os.path.join(args.out, "cases.json"), "w") as f:
+        json.dump(cases, f)
+    print(f"wrote {len(cases)} reference cases")
