@@ -26,7 +26,7 @@ export interface Initializer {
   raw: Uint8Array;
 }
 
-type AttrValue = number | string | number[] | { floats: number[] } | { float: number };
+type AttrValue = number | string | number[];
 
 export interface ValueInfo {
   name: string;
@@ -54,9 +54,6 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  isInitializer(name: string): boolean {
-    return this.initializers.has(name);
-  }
 
   dtypeOf(name: string): OnnxDtype {
     const dtype = this.dtypes.get(name);
@@ -117,7 +114,5 @@ function attribute(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === "number") return { name, type: T.INT, i: value };
   if (typeof value === "string") return { name, type: T.STRING, s: new TextEncoder().encode(value) };
-  if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
-  if ("float" in value) return { name, type: T.FLOAT, f: value.float };
-  return { name, type: T.FLOATS, floats: value.floats };
+  return { name, type: T.INTS, ints: value };
 }

@@ -64,15 +64,6 @@ export function attrInts(node: TfNode, name: string): number[] {
   return (node.attr[name]?.list?.i ?? []).map(Number);
 }
 
-const dtypeOfTf: Record<string, TfDtype> = { DT_FLOAT: "float32", DT_INT32: "int32", DT_BOOL: "bool" };
-
-export function attrType(node: TfNode, name: string): TfDtype {
-  const t = node.attr[name]?.type;
-  const dtype = t === undefined ? undefined : dtypeOfTf[t];
-  if (!dtype) throw new Error(`${node.op} ${node.name}: unsupported ${name} ${t}`);
-  return dtype;
-}
-
 export async function readTfjsGraph(modelDir: string): Promise<TfGraph> {
   const model = JSON.parse(await readFile(join(modelDir, "model.json"), "utf8")) as ModelJson;
   const weights = new Map<string, ConstTensor>();
