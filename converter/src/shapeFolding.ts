@@ -1,7 +1,7 @@
 // Evaluates, with TF.js itself (exact TF semantics), every node whose value depends only on the input's
 // shape — about half the graph: reshape targets, antialiased resize matrices — at the target input shape, so
 // that the converted model holds them as constants. The input shape is fixed, batch included: ONNX Runtime
-// needs about 9x longer (85 s instead of 9 s) to create a session for these graphs with a symbolic batch.
+// needs about 9x longer (83 s instead of 9 s, 64x64 denoising model) to create a session with a symbolic batch.
 import * as tf from "@tensorflow/tfjs";
 import { loadTfjsGraphModel } from "./reference/loadTfjsModel.js";
 import type { ConstTensor, TfDtype, TfGraph, TfNode } from "./tfjsGraph.js";

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevStack, type DevStack } from "../../scripts/devStack.js";
-import { freePort } from "../node/freePort.js";
+import type { DevStack } from "../../scripts/devStack.js";
+import { startTestStack } from "../node/testStack.js";
 import { hostileCorpus, type HostileCase } from "./corpus.js";
 
 const maxBytes = 20 * 1024 * 1024; // wrangler.toml MAX_BYTES
@@ -21,7 +21,7 @@ async function storedObjects(): Promise<number> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-hostile-"));
-  stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(dir, "state"), log: () => {} });
+  stack = await startTestStack(join(dir, "state"));
 }, 300_000);
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevStack, type DevStack } from "../../scripts/devStack.js";
-import { freePort } from "../node/freePort.js";
+import type { DevStack } from "../../scripts/devStack.js";
+import { startTestStack } from "../node/testStack.js";
 
 const validKey = "sk-valid-7d3f0c9e51a24b8f";
 const wrongKeys = ["sk-wrong-a1b2c3d4e5f6", "Bearer-in-key-9f8e7d6c"];
@@ -18,13 +18,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-logs-"));
-  stack = await startDevStack({
-    workerPort: await freePort(),
-    endpointPort: await freePort(),
-    persistTo: join(dir, "state"),
-    apiKey: validKey,
-    log: (line) => logs.push(line),
-  });
+  stack = await startTestStack(join(dir, "state"), { apiKey: validKey, log: (line) => logs.push(line) });
 }, 300_000);
 
 afterAll(async () => {
@@ -58,14 +52,7 @@ describe("secrets in logs", () => {
     // A misconfigured limit makes the worker log an unhandled error with its stack: proof that worker logs are
     // part of what the first test searched.
     const workerLogs: string[] = [];
-    const broken = await startDevStack({
-      workerPort: await freePort(),
-      endpointPort: await freePort(),
-      persistTo: join(dir, "broken"),
-      apiKey: validKey,
-      vars: { MAX_BYTES: "lots" },
-      log: (line) => workerLogs.push(line),
-    });
+    const broken = await startTestStack(join(dir, "broken"), { apiKey: validKey, vars: { MAX_BYTES: "lots" }, log: (line) => workerLogs.push(line) });
     try {
       const response = await fetch(`${broken.workerUrl}/v1/restore?task=denoise`, { method: "POST", headers: { authorization: `Bearer ${validKey}` }, body: "x" });
       expect(response.status).toBe(500);

@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevStack, type DevStack } from "../../scripts/devStack.js";
-import { freePort } from "./freePort.js";
+import type { DevStack } from "../../scripts/devStack.js";
+import { startTestStack } from "./testStack.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -24,12 +24,7 @@ let context: BrowserContext;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-demo-"));
-  stack = await startDevStack({
-    workerPort: await freePort(),
-    endpointPort: await freePort(),
-    persistTo: join(dir, "state"),
-    log: () => {},
-  });
+  stack = await startTestStack(join(dir, "state"));
   context = await chromium.launchPersistentContext(join(dir, "profile"), {
     executablePath: chromiumPath,
     headless: true,

@@ -10,8 +10,8 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEdgeRestoreClient } from "../../sdk/src/index.js";
-import { startDevStack, type DevStack } from "../../scripts/devStack.js";
-import { freePort } from "./freePort.js";
+import type { DevStack } from "../../scripts/devStack.js";
+import { startTestStack } from "./testStack.js";
 
 const run = promisify(execFile);
 let stack: DevStack;
@@ -30,12 +30,7 @@ async function photo(seed: number): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-stack-"));
-  stack = await startDevStack({
-    workerPort: await freePort(),
-    endpointPort: await freePort(),
-    persistTo: join(dir, "state"),
-    log: () => {},
-  });
+  stack = await startTestStack(join(dir, "state"));
 }, 300_000);
 
 afterAll(async () => {

@@ -9,10 +9,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevStack, type DevStack } from "../../scripts/devStack.js";
+import type { DevStack } from "../../scripts/devStack.js";
+import { startTestStack } from "./testStack.js";
 import { transformUrl } from "../../sdk/src/transformUrl.js";
 import { knownAnswer } from "../fakes/transformKnownAnswer.js";
-import { freePort } from "./freePort.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,7 +49,7 @@ beforeAll(async () => {
     sharp(join(root, "node_modules/@upscalerjs/maxim-enhancement/assets/fixture.png")).removeAlpha().resize(width, height).jpeg().toBuffer();
   await writeFile(join(work, "photo.jpg"), await photo(160, 120));
   await writeFile(join(work, "dark.jpg"), await photo(120, 96));
-  stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(work, "state"), log: () => {} });
+  stack = await startTestStack(join(work, "state"));
 }, 300_000);
 
 afterAll(async () => {
