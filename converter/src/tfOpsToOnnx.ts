@@ -204,7 +204,8 @@ const stridedSlice: Converter = (e, n, out) => {
 };
 
 // The three contractions MAXIM uses, as MatMul: Einsum was 35% of ONNX Runtime's CPU time at 128x128, and the
-// model runs about 5% faster this way (MatMul can fuse with neighbours). Any other equation stays an Einsum.
+// model ran about 5% faster this way (profiled while developing; MatMul can fuse with neighbours). Any other
+// equation stays an Einsum.
 const einsum: Converter = (e, n, out) => {
   const [a, b] = n.inputs.map((i) => e.ref(i)) as [string, string];
   const equation = attrString(n, "equation")!;
