@@ -26,6 +26,10 @@ export interface DevStack {
   endpointUrl: string;
   apiKey: string;
   stop(): Promise<void>;
+  /** Fault tests: kill the endpoint alone (SIGKILL: a crash, no graceful close). */
+  killEndpoint(): Promise<void>;
+  /** Fault tests: start the endpoint again on the same port and wait until it reports ready. */
+  restartEndpoint(): Promise<void>;
 }
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -95,13 +99,17 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 
   const endpointArgs =
     options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort)];
-  const endpoint = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  prefixed(endpoint, "endpoint", log);
+  const spawnEndpoint = () => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    prefixed(child, "endpoint", log);
+    return child;
+  };
+  let endpoint = spawnEndpoint();
 
   // The local endpoint runs on the CPU (seconds per 256x256 tile): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
@@ -126,11 +134,22 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const stop = async () => {
     await Promise.all([stopGroup(worker), stopGroup(endpoint)]);
   };
+  const killEndpoint = async () => {
+    if (endpoint.exitCode !== null || endpoint.signalCode !== null) return;
+    const exited = new Promise((resolve) => endpoint.once("exit", resolve));
+    process.kill(-endpoint.pid!, "SIGKILL");
+    await exited;
+  };
+  const restartEndpoint = async () => {
+    await killEndpoint();
+    endpoint = spawnEndpoint();
+    await waitForReady(`${endpointUrl}/v2/health/ready`, [endpoint], options.readyTimeoutMs ?? 60_000);
+  };
   try {
     await waitForReady(`${workerUrl}/v1/ready`, [worker, endpoint], options.readyTimeoutMs ?? 60_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { workerUrl, endpointUrl, apiKey, stop };
+  return { workerUrl, endpointUrl, apiKey, stop, killEndpoint, restartEndpoint };
 }

@@ -1,7 +1,8 @@
 // A small real HTTP server that speaks the Open Inference Protocol (JSON + Triton's binary tensor extension)
 // the way the endpoint will, for testing the worker until endpoint/ serves the real models. It runs no model:
 // its "restoration" is a fixed brightness change done with sharp, and it says so (refine_applied: false).
-// Fault modes let tests see every way an endpoint can fail.
+// Fault modes let tests see every way an endpoint can fail; `POST /fake/mode?set=<mode>` switches the mode
+// while running (an endpoint that fails and comes back).
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,7 +15,8 @@ import {
   inferenceHeaderLength,
 } from "../../worker/src/inference/binaryTensors.js";
 
-export type FaultMode = "ok" | "slow" | "error500" | "malformed" | "drop" | "overloaded";
+export const faultModes = ["ok", "slow", "error500", "malformed", "drop", "overloaded"] as const;
+export type FaultMode = (typeof faultModes)[number];
 
 export interface FakeInferenceServer {
   url: string;
@@ -40,7 +42,7 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array> {
 export async function startFakeInferenceServer(
   options: { mode?: FaultMode; delayMs?: number; port?: number } = {},
 ): Promise<FakeInferenceServer> {
-  const mode = options.mode ?? "ok";
+  let mode: FaultMode = options.mode ?? "ok";
   const inferCountBySha = new Map<string, number>();
   let inferCount = 0;
 
@@ -50,6 +52,12 @@ export async function startFakeInferenceServer(
       if (url.pathname === "/fake/stats") {
         const sha = url.searchParams.get("sha256") ?? "";
         return json(res, 200, { infer: inferCount, inferForInput: inferCountBySha.get(sha) ?? 0, mode });
+      }
+      if (url.pathname === "/fake/mode" && req.method === "POST") {
+        const next = faultModes.find((m) => m === url.searchParams.get("set"));
+        if (!next) return json(res, 400, { error: `mode must be one of ${faultModes.join(", ")}` });
+        mode = next;
+        return json(res, 200, { mode });
       }
       if (url.pathname === "/v2") return json(res, 200, { name: "edge-restore-fake", version: "0", extensions: ["binary_tensor_data", "model_configuration"] });
       if (url.pathname === "/v2/health/live" || url.pathname === "/v2/health/ready") return json(res, 200, {});

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     malformed: await start({ mode: "malformed" }),
     drop: await start({ mode: "drop" }),
     overloaded: await start({ mode: "overloaded" }),
+    switchable: await start({ mode: "ok" }),
     down: await closedPortUrl(),
   });
   project.provide("sampleImages", await sampleImages());

@@ -6,6 +6,8 @@ export interface FakeEndpoints {
   malformed: string;
   drop: string;
   overloaded: string;
+  /** Starts healthy; `POST <url>/fake/mode?set=<mode>` changes its behaviour (the circuit breaker tests). */
+  switchable: string;
   /** A port nothing listens on. */
   down: string;
 }

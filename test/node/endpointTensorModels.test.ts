@@ -52,6 +52,15 @@ beforeAll(async () => {
     [["x", "float32", [2, 3]]],
     [["y", "float32", [2, 3]], ["n", "int64", [2, 3]]],
   );
+  // Reshapes x to a target given at run time: a wrong target makes the ONNX Runtime session throw while running.
+  await writeModel(
+    "reshape",
+    (b) => {
+      b.node("Reshape", ["x", "target"], ["y"]);
+    },
+    [["x", "float32", [6]], ["target", "int64", [2]]],
+    [["y", "float32", ["a", "b"]]],
+  );
   const queue = new WorkQueue(1, 4);
   const server = createInferenceServer({
     models: await BaseModels.load(),
@@ -149,5 +158,25 @@ describe("tensor models", () => {
     await bad("/v2/models/double/versions/7/infer", { inputs: [] }, 404, /has no version 7/);
     const malformed = await fetch(`${url}/v2/models/double/infer`, { method: "POST", body: "{not json" });
     expect(malformed.status).toBe(400);
+  });
+
+  it("survives a model session that throws: 500 for that request, the next ones are served", async () => {
+    const reshape = (target: number[]) =>
+      postJson("/v2/models/reshape/infer", {
+        inputs: [
+          { name: "x", datatype: "FP32", shape: [6], data: [1, 2, 3, 4, 5, 6] },
+          { name: "target", datatype: "INT64", shape: [2], data: target },
+        ],
+      });
+    for (let i = 0; i < 3; i++) {
+      const failed = await reshape([4, 4]);
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).toEqual({ error: "internal error" });
+    }
+    expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
+    const served = await reshape([3, 2]);
+    expect(served.status).toBe(200);
+    const body = (await served.json()) as { outputs: { name: string; shape: number[]; data: number[] }[] };
+    expect(body.outputs[0]).toMatchObject({ name: "y", shape: [3, 2], data: [1, 2, 3, 4, 5, 6] });
   });
 });

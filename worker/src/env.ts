@@ -9,6 +9,10 @@ export interface Env {
   INFERENCE_URL: string;
   MODEL_VERSION: string;
   INFERENCE_TIMEOUT_MS: string;
+  /** Endpoint failures in a row that open the circuit breaker (default 5). */
+  CIRCUIT_FAILURE_THRESHOLD?: string;
+  /** How long an open circuit refuses requests before one trial request goes through (default 5000). */
+  CIRCUIT_OPEN_MS?: string;
   MAX_BYTES: string;
   MAX_PIXELS: string;
   MAX_DIMENSION: string;
@@ -54,6 +58,13 @@ export function limitsFrom(env: Env): Limits {
     maxBytes: integerSetting("MAX_BYTES", env.MAX_BYTES, 20 * 1024 * 1024),
     maxPixels: integerSetting("MAX_PIXELS", env.MAX_PIXELS, 16_777_216),
     maxDimension: integerSetting("MAX_DIMENSION", env.MAX_DIMENSION, 8192),
+  };
+}
+
+export function circuitSettings(env: Env): { failureThreshold: number; openMs: number } {
+  return {
+    failureThreshold: integerSetting("CIRCUIT_FAILURE_THRESHOLD", env.CIRCUIT_FAILURE_THRESHOLD, 5),
+    openMs: integerSetting("CIRCUIT_OPEN_MS", env.CIRCUIT_OPEN_MS, 5000),
   };
 }
 

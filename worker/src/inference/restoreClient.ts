@@ -43,6 +43,18 @@ function unavailable(message: string, retryAfter = retryAfterSeconds): ApiError 
   return new ApiError("upstream_unavailable", message, undefined, { "retry-after": retryAfter });
 }
 
+// "Queue full" answers: the endpoint is healthy and pushing back, which must not open the circuit breaker.
+const backPressure = new WeakSet<ApiError>();
+
+/** Whether an error from requestRestoration means the endpoint is unwell (for the circuit breaker). */
+export function endpointUnwell(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    (error.code === "upstream_unavailable" || error.code === "upstream_timeout") &&
+    !backPressure.has(error)
+  );
+}
+
 export async function requestRestoration(baseUrl: string, call: RestoreCall): Promise<RestoredImage> {
   const model = pipelineModelName(call.task);
   const url = new URL(`v2/models/${model}/versions/${encodeURIComponent(call.modelVersion)}/infer`, withSlash(baseUrl));
@@ -92,10 +104,12 @@ export async function requestRestoration(baseUrl: string, call: RestoreCall): Pr
       throw new ApiError("invalid_image", "The image could not be decoded.", { upstream: endpointMessage(payload) });
     }
     const retryAfter = response.headers.get("retry-after");
-    throw unavailable(
+    const error = unavailable(
       `The inference endpoint answered ${response.status}.`,
       retryAfter && /^\d+$/.test(retryAfter) ? retryAfter : retryAfterSeconds,
     );
+    if (response.status === 503 && retryAfter) backPressure.add(error);
+    throw error;
   }
   return parseResult(payload, response.headers.get(inferenceHeaderLength), model, call);
 }

@@ -1,8 +1,9 @@
 // The restore core shared by POST /v1/restore and the URL transforms: R2 result cache by input content →
 // (miss) one inference per identical concurrent job → result stored whole before anyone is answered.
 import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult } from "../cache/r2ResultCache.js";
-import { inferenceTimeoutMs, type Env } from "../env.js";
-import { requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
+import { circuitSettings, inferenceTimeoutMs, type Env } from "../env.js";
+import { circuitBreakerFor } from "../inference/circuitBreaker.js";
+import { endpointUnwell, requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
 import { SingleFlight } from "../inference/singleFlight.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import type { ServerTiming } from "../serverTiming.js";
@@ -72,7 +73,9 @@ export async function restoreWithCache(
 
 /** The miss path: inference, then the result stored whole (R2 checks its SHA-256) before anyone is answered. */
 async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "timeoutMs">, store: boolean): Promise<Miss> {
-  const restored = await requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs: inferenceTimeoutMs(env) });
+  const timeoutMs = inferenceTimeoutMs(env);
+  const breaker = circuitBreakerFor(env.INFERENCE_URL, circuitSettings(env));
+  const restored = await breaker.run(() => requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs }), endpointUnwell);
   const result: CachedResult = {
     bytes: restored.bytes,
     contentType: restored.contentType,
