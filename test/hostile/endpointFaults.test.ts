@@ -20,13 +20,13 @@ async function storedObjects(): Promise<number> {
 }
 
 /** A photo-like image no other request used, so every request is a cache miss. */
-async function uniqueImage(width: number, height: number): Promise<Buffer> {
+async function uniqueImage(width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
   const shade = variant++;
   const svg = `<svg width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${shade % 256},60,120)"/><circle cx="${width / 2}" cy="${height / 2}" r="${height / 3}" fill="#e0c040"/></svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
 }
 
-async function restore(image: Buffer): Promise<{ status: number; retryAfter: string | null; code?: string; message?: string; ms: number }> {
+async function restore(image: Uint8Array<ArrayBuffer>): Promise<{ status: number; retryAfter: string | null; code?: string; message?: string; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${stack.workerUrl}/v1/restore?task=lowlight&format=png`, {
     method: "POST",

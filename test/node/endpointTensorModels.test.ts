@@ -21,7 +21,7 @@ let close: () => void;
 
 const raw = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
-async function writeModel(name: string, build: (b: OnnxGraphBuilder) => void, inputs: [string, OnnxDtype, number[]][], outputs: [string, OnnxDtype, number[]][]) {
+async function writeModel(name: string, build: (b: OnnxGraphBuilder) => void, inputs: [string, OnnxDtype, number[]][], outputs: [string, OnnxDtype, (number | string)[]][]) {
   const b = new OnnxGraphBuilder();
   for (const [n, dtype] of inputs) b.dtypes.set(n, dtype);
   build(b);
