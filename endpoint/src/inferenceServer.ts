@@ -15,7 +15,7 @@ import {
   type TensorHeader,
 } from "../../worker/src/inference/binaryTensors.js";
 import type * as ort from "onnxruntime-node";
-import type { BaseModels } from "./baseModels.js";
+import type { PipelineModels } from "./pipelineModels.js";
 import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
 import type { EndpointMetrics } from "./metrics.js";
 import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
@@ -23,7 +23,7 @@ import type { TensorModels } from "./tensorModels.js";
 import { AbandonedError, QueueFullError, type WorkQueue } from "./workQueue.js";
 
 export interface ServerOptions {
-  models: BaseModels;
+  models: PipelineModels;
   tensorModels: TensorModels;
   metrics: EndpointMetrics;
   maxPixels: number;
@@ -100,6 +100,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     if (!name.startsWith("restore-")) return tensorModel(req, res, name, version, action);
     const task = pipeline(name, version);
     const base = options.models.forTask(task)!;
+    const refiner = options.models.refinerFor(task);
     if (action === "/ready") return json(res, 200, {});
     if (action === undefined) {
       return json(res, 200, {
@@ -116,8 +117,13 @@ export function createInferenceServer(options: ServerOptions): Server {
         platform: "edge-restore-pipeline",
         max_batch_size: 0,
         parameters: {
-          description: { string_value: `${base.name}: MAXIM base network (${base.trainedOn}) from ${base.source}; PTG-RM refinement not trained yet` },
+          description: {
+            string_value:
+              `${base.name}: MAXIM base network (${base.trainedOn}) from ${base.source}; ` +
+              (refiner ? `refine: ${refiner.name} (PTG-RM, prior from ${refiner.osfEncoder ?? "none: zero-prior"})` : "refine: no trained PTG-RM for this task, base result returned"),
+          },
           base_parameter_count: { string_value: String(base.parameters) },
+          ...(refiner ? { refiner_parameter_count: { string_value: String(refiner.parameters) } } : {}),
         },
       });
     }
@@ -162,9 +168,8 @@ export function createInferenceServer(options: ServerOptions): Server {
           base_model: result.baseModel,
           width: result.width,
           height: result.height,
-          timing_decode_ms: Math.round(result.timingsMs.decode),
-          timing_base_ms: Math.round(result.timingsMs.base),
-          timing_encode_ms: Math.round(result.timingsMs.encode),
+          ...(result.refineModel ? { refine_model: result.refineModel } : {}),
+          ...Object.fromEntries(Object.entries(result.timingsMs).map(([stage, ms]) => [`timing_${stage}_ms`, Math.round(ms)])),
         },
         outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
       },

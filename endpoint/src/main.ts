@@ -1,7 +1,7 @@
 // `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--ep webgpu,cpu] [--precision fp32|fp16]`:
 // the inference endpoint, serving the models in models/. Flags fall back to EDGE_RESTORE_* environment variables.
 import { parseArgs } from "node:util";
-import { BaseModels, type ExecutionProvider } from "./baseModels.js";
+import { PipelineModels, type ExecutionProvider } from "./pipelineModels.js";
 import { createInferenceServer } from "./inferenceServer.js";
 import { EndpointMetrics } from "./metrics.js";
 import { TensorModels } from "./tensorModels.js";
@@ -20,8 +20,8 @@ const { values } = parseArgs({
 });
 const providers = values.ep.split(",") as ExecutionProvider[];
 if (providers.some((p) => !["webgpu", "cuda", "cpu"].includes(p))) throw new Error("--ep takes webgpu, cuda and cpu, comma-separated");
-const models = await BaseModels.load({ precision: values.precision as "fp32" | "fp16", providers });
-if (models.entries.length === 0) {
+const models = await PipelineModels.load({ precision: values.precision as "fp32" | "fp16", providers });
+if (!models.entries.some((e) => e.role === "base")) {
   console.error("models/ has no base models: run `npm run models` first");
   process.exit(1);
 }

@@ -1,8 +1,8 @@
-// The restore-<task> pipeline: decode (EXIF orientation applied) → overlapped tiles → base network → blend →
-// encode. PTG-RM refinement is not trained yet: `refine` falls back to the base result and says so.
+// The restore-<task> pipeline: decode (EXIF orientation applied) → OSF once per image on a squeezed copy →
+// overlapped 256x256 tiles → base network → PTG-RM (when asked for and trained for the task) → blend → encode.
 import sharp from "sharp";
 import type { Task } from "../../converter/src/maximModels.js";
-import type { BaseModels } from "./baseModels.js";
+import type { PipelineModels, Refiner } from "./pipelineModels.js";
 import { extractTile, TileBlender, tileGrid } from "./tiling.js";
 
 export type OutputFormat = "png" | "jpeg" | "webp";
@@ -19,9 +19,18 @@ export interface RestoreResult {
   image: Uint8Array;
   width: number;
   height: number;
+  /** True only when a trained PTG-RM refined this result. */
   refineApplied: boolean;
   baseModel: string;
-  timingsMs: { decode: number; base: number; encode: number };
+  refineModel?: string;
+  timingsMs: { decode: number; osf: number; base: number; refine: number; encode: number };
+}
+
+export interface DecodedImage {
+  /** 8-bit sRGB, HWC, 3 channels. */
+  rgb: Uint8Array;
+  width: number;
+  height: number;
 }
 
 /** The image could not be decoded or is over the limits: the client's fault (HTTP 400). */
@@ -31,47 +40,98 @@ export class InvalidImageError extends Error {
 
 export const tileOverlap = 32;
 
-export async function restoreImage(models: BaseModels, request: RestoreRequest, maxPixels: number): Promise<RestoreResult> {
-  let started = performance.now();
-  let decoded: { data: Buffer; info: sharp.OutputInfo };
+export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
   try {
     // limitInputPixels makes sharp check the header's dimensions before decoding any pixel.
-    decoded = await sharp(request.image, { limitInputPixels: maxPixels, failOn: "error", animated: false })
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error", animated: false })
       .rotate()
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
       .removeAlpha()
       .raw({ depth: "uchar" })
       .toBuffer({ resolveWithObject: true });
+    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (error) {
     throw new InvalidImageError(`cannot decode image: ${(error as Error).message}`);
   }
-  const { width, height } = decoded.info;
-  const pixels = Float32Array.from(decoded.data, (v) => v / 255);
+}
+
+export interface RestoredPixels {
+  /** The blended base-network result, HWC float (unclamped). */
+  base: Float32Array;
+  /** One blended result per refiner, in the order given. */
+  refined: Float32Array[];
+  timingsMs: { osf: number; base: number; refine: number };
+}
+
+/**
+ * Runs the base network once per tile and every refiner on each base tile, so that an evaluation can compare
+ * refiners on the very same base output. The endpoint passes zero or one refiner.
+ */
+export async function restorePixels(models: PipelineModels, task: Task, image: DecodedImage, refiners: Refiner[]): Promise<RestoredPixels> {
+  const { rgb, width, height } = image;
+  let started = performance.now();
+  const osf = new Map<Refiner, Float32Array>();
+  const byEncoder = new Map<string, Float32Array>();
+  for (const refiner of refiners) {
+    const name = refiner.osfEncoder;
+    if (name === null) {
+      osf.set(refiner, new Float32Array(refiner.osfDim));
+      continue;
+    }
+    if (!byEncoder.has(name)) byEncoder.set(name, await (await models.encoder(name)).features(rgb, width, height));
+    osf.set(refiner, byEncoder.get(name)!);
+  }
+  const osfMs = performance.now() - started;
+
+  const model = await models.model(task);
+  const tile = model.entry.tile.height;
+  const pixels = Float32Array.from(rgb, (v) => v / 255);
+  const baseBlender = new TileBlender(height, width, tile, tileOverlap);
+  const refinedBlenders = refiners.map(() => new TileBlender(height, width, tile, tileOverlap));
+  let baseMs = 0;
+  let refineMs = 0;
+  for (const at of tileGrid(height, width, tile, tileOverlap)) {
+    started = performance.now();
+    const degradedTile = extractTile(pixels, height, width, at, tile);
+    const baseTile = await model.run(degradedTile);
+    baseBlender.add(at, baseTile);
+    baseMs += performance.now() - started;
+    started = performance.now();
+    for (const [i, refiner] of refiners.entries()) {
+      refinedBlenders[i]!.add(at, await refiner.run(baseTile, degradedTile, osf.get(refiner)!, tile));
+    }
+    refineMs += performance.now() - started;
+  }
+  return { base: baseBlender.result(), refined: refinedBlenders.map((b) => b.result()), timingsMs: { osf: osfMs, base: baseMs, refine: refineMs } };
+}
+
+export async function encodeImage(pixels: Float32Array, width: number, height: number, format: OutputFormat, quality: number): Promise<Uint8Array> {
+  const bytes = Uint8Array.from(pixels, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+  const encoder = sharp(bytes, { raw: { width, height, channels: 3 } });
+  const encoded = format === "png" ? encoder.png() : format === "jpeg" ? encoder.jpeg({ quality }) : encoder.webp({ quality });
+  return new Uint8Array(await encoded.toBuffer());
+}
+
+export async function restoreImage(models: PipelineModels, request: RestoreRequest, maxPixels: number): Promise<RestoreResult> {
+  let started = performance.now();
+  const decoded = await decodeImage(request.image, maxPixels);
   const decodeMs = performance.now() - started;
 
-  started = performance.now();
-  const model = await models.model(request.task);
-  const tile = model.entry.tile.height;
-  const blender = new TileBlender(height, width, tile, tileOverlap);
-  for (const at of tileGrid(height, width, tile, tileOverlap)) {
-    blender.add(at, await model.run(extractTile(pixels, height, width, at, tile)));
-  }
-  const restored = blender.result();
-  const baseMs = performance.now() - started;
+  // Without trained weights for the task, `refine` falls back to the base result, and the response says so.
+  const refinerEntry = request.refine ? models.refinerFor(request.task) : undefined;
+  const refiners = refinerEntry ? [await models.refiner(refinerEntry.name)] : [];
+  const restored = await restorePixels(models, request.task, decoded, refiners);
 
   started = performance.now();
-  const bytes = Uint8Array.from(restored, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-  const encoder = sharp(bytes, { raw: { width, height, channels: 3 } });
-  const encoded =
-    request.format === "png" ? encoder.png() : request.format === "jpeg" ? encoder.jpeg({ quality: request.quality }) : encoder.webp({ quality: request.quality });
-  const image = new Uint8Array(await encoded.toBuffer());
+  const image = await encodeImage(restored.refined[0] ?? restored.base, decoded.width, decoded.height, request.format, request.quality);
   return {
     image,
-    width,
-    height,
-    refineApplied: false,
-    baseModel: model.entry.name,
-    timingsMs: { decode: decodeMs, base: baseMs, encode: performance.now() - started },
+    width: decoded.width,
+    height: decoded.height,
+    refineApplied: refiners.length > 0,
+    baseModel: models.forTask(request.task)!.name,
+    ...(refinerEntry ? { refineModel: refinerEntry.name } : {}),
+    timingsMs: { decode: decodeMs, ...restored.timingsMs, encode: performance.now() - started },
   };
 }

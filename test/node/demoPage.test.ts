@@ -92,7 +92,7 @@ describe("demo page in Chromium", () => {
     const status = (await page.getByRole("status").textContent()) ?? "";
     expect(status).toMatch(/Done in/);
     expect(status).toMatch(/Cache miss/);
-    expect(status).toMatch(/Refinement not applied: PTG-RM is not trained yet/);
+    expect(status).toMatch(/Refinement not applied: the endpoint has no trained PTG-RM for this task/);
     expect(status).toMatch(/Server timing: .*infer \d+ ms/);
 
     // Both images of the slider are loaded, same size as the upload, and the result is not the input.

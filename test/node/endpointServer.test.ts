@@ -3,7 +3,7 @@
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BaseModels } from "../../endpoint/src/baseModels.js";
+import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
@@ -23,7 +23,7 @@ let close: () => void;
 beforeAll(async () => {
   const queue = new WorkQueue(1, 0);
   const server = createInferenceServer({
-    models: await BaseModels.load(),
+    models: await PipelineModels.load(),
     tensorModels: await TensorModels.open(repositoryDir),
     metrics: new EndpointMetrics(() => queue.depth),
     maxPixels: 4_000_000,

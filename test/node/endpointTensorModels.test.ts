@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OnnxGraphBuilder, type OnnxDtype } from "../../converter/src/onnxGraphBuilder.js";
-import { BaseModels } from "../../endpoint/src/baseModels.js";
+import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
@@ -63,7 +63,7 @@ beforeAll(async () => {
   );
   const queue = new WorkQueue(1, 4);
   const server = createInferenceServer({
-    models: await BaseModels.load(),
+    models: await PipelineModels.load(),
     tensorModels: await TensorModels.open(dir),
     metrics: new EndpointMetrics(() => queue.depth),
     maxPixels: 1_000_000,

@@ -108,7 +108,7 @@ form.addEventListener("submit", async (event) => {
         `Done in ${seconds} s. ${restored.cacheHit ? "Cache hit: answered from the result cache, no model run." : "Cache miss: the model ran and the result was stored."}`,
         restored.refineApplied
           ? "Refinement applied (PTG-RM)."
-          : "Refinement not applied: PTG-RM is not trained yet, so this is the base network's result.",
+          : "Refinement not applied: the endpoint has no trained PTG-RM for this task, so this is the base network's result.",
         `Server timing: ${timings(restored.serverTiming)}. Model: ${restored.modelVersion ?? "unknown"}.`,
       ].join("\n"),
     );

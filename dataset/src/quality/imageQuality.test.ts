@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { psnr, quality, toBytes } from "./imageQuality.js";
+
+function noisy(base: Uint8Array, amplitude: number, seed: number): Uint8Array {
+  let s = seed;
+  return base.map((v) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return Math.min(255, Math.max(0, v + Math.round(((s / 0x7fffffff) * 2 - 1) * amplitude)));
+  });
+}
+
+describe("image quality", () => {
+  const width = 48;
+  const height = 32;
+  const clean = Uint8Array.from({ length: width * height * 3 }, (_, i) => (Math.floor(i / 3) % width) * 5);
+
+  it("PSNR follows its definition: a uniform error of 1 level is 48.13 dB, identical images are infinite", () => {
+    expect(psnr(clean, clean)).toBe(Infinity);
+    expect(psnr(clean, clean.map((v) => (v === 255 ? 254 : v + 1)))).toBeCloseTo(10 * Math.log10(255 * 255), 2);
+  });
+
+  it("SSIM is 1 for identical images and falls as noise grows", () => {
+    expect(quality(clean, clean, width, height).ssim).toBeCloseTo(1, 6);
+    const mild = quality(noisy(clean, 5, 1), clean, width, height);
+    const strong = quality(noisy(clean, 40, 1), clean, width, height);
+    expect(mild.ssim).toBeLessThan(1);
+    expect(strong.ssim).toBeLessThan(mild.ssim);
+    expect(strong.psnr).toBeLessThan(mild.psnr);
+  });
+
+  it("rounds float results to 8 bits with clamping, as the endpoint encodes them", () => {
+    expect([...toBytes(Float32Array.from([-0.2, 0, 0.5, 1, 1.3]))]).toEqual([0, 0, 128, 255, 255]);
+  });
+});

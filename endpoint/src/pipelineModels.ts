@@ -1,0 +1,158 @@
+// The pipeline's models from models/ (see models/manifest.json): base networks, PTG-RM refiners and the OSF
+// encoders that feed their prior. One onnxruntime session per model, created on first use and kept: session
+// creation takes seconds, a tile far less than that. Execution providers are tried in the configured order
+// (e.g. webgpu, then cpu); the first that works is kept for every later model.
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import { sessionOptions } from "./sessionOptions.js";
+import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
+import type { Task } from "../../converter/src/maximModels.js";
+
+export interface BaseModel {
+  entry: ManifestEntry;
+  /** Runs one NHWC tile of entry.tile size. */
+  run(tile: Float32Array): Promise<Float32Array>;
+}
+
+export interface Refiner {
+  entry: ManifestEntry;
+  /** Encoder whose features it takes, or null when its prior input is fed zeros (the zero-prior twin). */
+  osfEncoder: string | null;
+  /** base and degraded: NHWC tiles (`size` x `size`, 3 channels); osf: the prior vector. */
+  run(base: Float32Array, degraded: Float32Array, osf: Float32Array, size: number): Promise<Float32Array>;
+  /** Length of the prior vector. */
+  osfDim: number;
+}
+
+export interface OsfEncoder {
+  entry: ManifestEntry;
+  /** Global features of a whole image (8-bit RGB, HWC), squeezed to the encoder's input size. */
+  features(rgb: Uint8Array, width: number, height: number): Promise<Float32Array>;
+}
+
+export type ExecutionProvider = "webgpu" | "cuda" | "cpu";
+
+export interface PipelineModelsOptions {
+  precision?: "fp32" | "fp16";
+  threads?: number;
+  /** Preference order; default cpu only. */
+  providers?: ExecutionProvider[];
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export class PipelineModels {
+  readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
+  #providers: ExecutionProvider[];
+  /** The provider in use once a session exists. */
+  provider: ExecutionProvider | undefined;
+
+  private constructor(
+    readonly entries: ManifestEntry[],
+    readonly options: PipelineModelsOptions,
+  ) {
+    this.#providers = options.providers ?? ["cpu"];
+  }
+
+  static async load(options: PipelineModelsOptions = {}): Promise<PipelineModels> {
+    const manifest = await readManifest();
+    const precision = options.precision ?? "fp32";
+    return new PipelineModels(
+      manifest.models.filter((m) => (m.role === "base" && m.precision === precision) || m.role !== "base"),
+      options,
+    );
+  }
+
+  /** Creates a session on the first provider that works, dropping those that fail from later attempts. */
+  async #createSession(path: string): Promise<ort.InferenceSession> {
+    const log = this.options.log ?? ((event) => console.log(JSON.stringify(event)));
+    while (this.#providers.length) {
+      const provider = this.#providers[0]!;
+      try {
+        const session = await ort.InferenceSession.create(path, sessionOptions(provider, this.options.threads));
+        if (this.provider !== provider) log({ event: "execution_provider", provider });
+        this.provider = provider;
+        return session;
+      } catch (error) {
+        if (this.#providers.length === 1) throw error;
+        log({ event: "execution_provider_failed", provider, fallback: this.#providers[1], error: String(error).slice(0, 300) });
+        this.#providers = this.#providers.slice(1);
+      }
+    }
+    throw new Error("no execution provider configured");
+  }
+
+  forTask(task: Task): ManifestEntry | undefined {
+    return this.entries.find((e) => e.role === "base" && e.task === task);
+  }
+
+  /** The refiner the endpoint serves for a task, if one has been trained. */
+  refinerFor(task: Task): ManifestEntry | undefined {
+    return this.entries.find((e) => e.role === "refiner" && e.task === task && e.served);
+  }
+
+  #session(entry: ManifestEntry): Promise<ort.InferenceSession> {
+    let session = this.#sessions.get(entry.name);
+    if (!session) {
+      session = this.#createSession(join(repositoryDir, entry.file));
+      // A failed load is retried on the next request rather than cached.
+      session.catch(() => this.#sessions.delete(entry.name));
+      this.#sessions.set(entry.name, session);
+    }
+    return session;
+  }
+
+  #entry(name: string, role: ManifestEntry["role"]): ManifestEntry {
+    const entry = this.entries.find((e) => e.name === name && e.role === role);
+    if (!entry) throw new Error(`no ${role} named ${name} in models/manifest.json`);
+    return entry;
+  }
+
+  /** A refiner by name (the served one: `refinerFor(task).name`). */
+  async refiner(name: string): Promise<Refiner> {
+    const entry = this.#entry(name, "refiner");
+    const session = await this.#session(entry);
+    const osfDim = entry.inputs.find((t) => t.name === "osf")?.shape[1] ?? 0;
+    return {
+      entry,
+      osfEncoder: entry.osfEncoder ?? null,
+      osfDim,
+      run: async (base, degraded, osf, size) => {
+        const image = (data: Float32Array) => new ort.Tensor("float32", data, [1, size, size, 3]);
+        const out = await session.run({ base: image(base), degraded: image(degraded), osf: new ort.Tensor("float32", osf, [1, osfDim]) });
+        return out["refined"]!.data as Float32Array;
+      },
+    };
+  }
+
+  async encoder(name: string): Promise<OsfEncoder> {
+    const entry = this.#entry(name, "encoder");
+    const session = await this.#session(entry);
+    const input = entry.inputs[0]!;
+    const [, height, width] = input.shape as [number, number, number, number];
+    return {
+      entry,
+      features: async (rgb, w, h) => {
+        // "fill": every part of the image reaches the global features, at the cost of its aspect ratio.
+        const squeezed = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).resize(width, height, { fit: "fill" }).raw().toBuffer();
+        const pixels = Float32Array.from(squeezed, (v) => v / 255);
+        const out = await session.run({ [input.name]: new ort.Tensor("float32", pixels, [1, height, width, 3]) });
+        return out[entry.outputs[0]!.name]!.data as Float32Array;
+      },
+    };
+  }
+
+  async model(task: Task): Promise<BaseModel> {
+    const entry = this.forTask(task);
+    if (!entry) throw new Error(`no base model for ${task} in models/manifest.json`);
+    const ready = await this.#session(entry);
+    const { height, width } = entry.tile;
+    return {
+      entry,
+      run: async (tile) => {
+        const out = await ready.run({ input: new ort.Tensor("float32", tile, [1, height, width, 3]) });
+        return out["output"]!.data as Float32Array;
+      },
+    };
+  }
+}

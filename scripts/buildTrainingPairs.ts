@@ -1,0 +1,35 @@
+// `npm run data:pairs -- --task <t> [--limit N] [--seed 1]`: training pairs for one task's PTG-RM (clean crop,
+// degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/. Needs `npm run data:photos` and the models
+// (`npm run models`). The base network runs once per photo: about 3–6 s each on a 2-core CPU.
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { readManifest } from "../converter/src/modelRepository.js";
+import { cacheDir } from "../dataset/src/cacheDir.js";
+import { TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { buildTrainingPairs } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
+import { PipelineModels } from "../endpoint/src/pipelineModels.js";
+
+const { values } = parseArgs({
+  options: {
+    task: { type: "string" },
+    limit: { type: "string" },
+    seed: { type: "string", default: "1" },
+    photos: { type: "string", default: join(cacheDir(), "photos") },
+    out: { type: "string" },
+  },
+});
+const task = values.task as Task;
+if (!TASKS.includes(task)) {
+  console.error(`--task must be one of ${TASKS.join(", ")}`);
+  process.exit(2);
+}
+const encoders = (await readManifest()).models.filter((m) => m.role === "encoder").map((m) => m.name);
+await buildTrainingPairs({
+  task,
+  photosDir: values.photos,
+  outDir: values.out ?? join(cacheDir(), "pairs", task),
+  models: await PipelineModels.load(),
+  encoders,
+  seed: Number(values.seed),
+  ...(values.limit ? { limit: Number(values.limit) } : {}),
+});

@@ -1,0 +1,104 @@
+// `npm run train -- --task <t> --osf <encoder>|zero [--steps 3000] [--seed 0] [--serve]`: trains one PTG-RM on
+// the task's training pairs (`npm run data:pairs`) with Debian's PyTorch, exports it to ONNX and installs it in
+// models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`, with a manifest entry that records the exact command,
+// seed, data and validation scores. `--serve` makes it the refiner the endpoint uses for the task.
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { readManifest, sha256, tritonConfig, writeAtomically, writeManifest, type ManifestEntry } from "../converter/src/modelRepository.js";
+import { cacheDir } from "../dataset/src/cacheDir.js";
+import { TASKS, type Task } from "../dataset/src/degradations/index.js";
+
+const { values } = parseArgs({
+  options: {
+    task: { type: "string" },
+    osf: { type: "string" },
+    steps: { type: "string", default: "3000" },
+    seed: { type: "string", default: "0" },
+    patch: { type: "string", default: "128" },
+    batch: { type: "string", default: "8" },
+    serve: { type: "boolean", default: false },
+    pairs: { type: "string" },
+  },
+});
+const task = values.task as Task;
+if (!TASKS.includes(task) || !values.osf) {
+  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--steps N] [--seed S] [--serve]");
+  process.exit(2);
+}
+const root = fileURLToPath(new URL("../", import.meta.url));
+const pairsDir = values.pairs ?? join(cacheDir(), "pairs", task);
+const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
+const name = `ptgrm-${task}-${variant}`;
+const runDir = join(cacheDir(), "runs", name);
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+const python = "/usr/bin/python3";
+const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, "--patch", values.patch, "--batch", values.batch];
+await run(python, trainArgs);
+const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
+  osf_dim: number;
+  parameters: number;
+  best: { step: number; val_refined_psnr: number };
+  val_base_psnr: number;
+  train_samples: number;
+  val_samples: number;
+  seconds: number;
+  device: string;
+};
+await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join(runDir, "ptg_rm.pt"), "--osf-dim", String(report.osf_dim)]);
+const onnx = new Uint8Array(await readFile(join(runDir, "ptg_rm.onnx")));
+const pairs = JSON.parse(await readFile(join(pairsDir, "index.json"), "utf8")) as { seed: number; baseModel: { name: string; sha256: string } };
+
+const image = (tensorName: string) => ({ name: tensorName, datatype: "FP32" as const, shape: [1, -1, -1, 3] });
+const manifest = await readManifest();
+const previous = manifest.models.find((m) => m.name === name);
+const entry: ManifestEntry = {
+  name,
+  task,
+  role: "refiner",
+  source: "trained by this repository (training/train.py)",
+  trainedOn: `synthetic ${task} degradations of the ${report.train_samples} training photos (dataset/photos), base ${pairs.baseModel.name}`,
+  precision: "fp32",
+  file: `${name}/1/model.onnx`,
+  sha256: sha256(onnx),
+  bytes: onnx.length,
+  parameters: report.parameters,
+  tile: { height: 256, width: 256 },
+  inputs: [image("base"), image("degraded"), { name: "osf", datatype: "FP32", shape: [1, report.osf_dim] }],
+  outputs: [image("refined")],
+  osfEncoder: values.osf === "zero" ? null : values.osf,
+  served: values.serve || (previous?.served ?? false),
+  training: {
+    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.patch !== "128" ? ` --patch ${values.patch}` : ""}${values.batch !== "8" ? ` --batch ${values.batch}` : ""}`,
+    seed: Number(values.seed),
+    pairsSeed: pairs.seed,
+    steps: Number(values.steps),
+    device: report.device,
+    seconds: report.seconds,
+    trainSamples: report.train_samples,
+    validationSamples: report.val_samples,
+    validationBasePsnr: Number(report.val_base_psnr.toFixed(3)),
+    validationRefinedPsnr: Number(report.best.val_refined_psnr.toFixed(3)),
+    bestStep: report.best.step,
+    baseModelSha256: pairs.baseModel.sha256,
+  },
+};
+if (values.serve) for (const m of manifest.models) if (m.role === "refiner" && m.task === task) m.served = false;
+manifest.models = [...manifest.models.filter((m) => m.name !== name), entry];
+await writeAtomically(entry.file, onnx);
+await writeAtomically(`${name}/config.pbtxt`, tritonConfig(entry));
+await writeManifest(manifest);
+console.log(
+  `${name}: validation ${report.val_base_psnr.toFixed(3)} → ${report.best.val_refined_psnr.toFixed(3)} dB ` +
+    `(${(report.best.val_refined_psnr - report.val_base_psnr).toFixed(3)} dB, best step ${report.best.step}); installed in models/${entry.served ? ", served" : ""}`,
+);

@@ -1,0 +1,48 @@
+"""Reads a training-pair set written by `npm run data:pairs` (dataset/src/trainingPairs/): per sample a clean crop
+and its degraded version (8-bit RGB, HWC), the frozen base network's output on the degraded crop (float32, HWC,
+unclamped, as the endpoint produces it) and one OSF vector per encoder (float32)."""
+import json
+import os
+
+import numpy as np
+import torch
+
+
+def load_pairs(directory: str, osf: str):
+    """Returns (train, val, osf_dim): each split a dict of CHW float tensors clean/degraded/base (N, 3, S, S) and
+    osf (N, D). `osf` is an encoder name from the set's index, or "zero" for the zero-prior twin (the vector of
+    the first encoder, replaced by zeros, so both variants have the same interface)."""
+    with open(os.path.join(directory, "index.json")) as f:
+        index = json.load(f)
+    encoders = index["encoders"]
+    if osf != "zero" and osf not in encoders:
+        raise SystemExit(f"encoder {osf!r} not in {directory}/index.json (has {', '.join(encoders)})")
+    dim = encoders[osf] if osf != "zero" else next(iter(encoders.values()))
+    size = index["cropSize"]
+    splits = {"train": [], "val": []}
+    for sample in index["samples"]:
+        splits[sample["split"]].append(sample)
+
+    def read(name, dtype):
+        return np.fromfile(os.path.join(directory, name), dtype=dtype)
+
+    def stack(samples):
+        n = len(samples)
+        out = {
+            "clean": np.empty((n, size, size, 3), np.float32),
+            "degraded": np.empty((n, size, size, 3), np.float32),
+            "base": np.empty((n, size, size, 3), np.float32),
+            "osf": np.zeros((n, dim), np.float32),
+        }
+        for i, s in enumerate(samples):
+            out["clean"][i] = read(s["files"]["clean"], np.uint8).reshape(size, size, 3) / 255.0
+            out["degraded"][i] = read(s["files"]["degraded"], np.uint8).reshape(size, size, 3) / 255.0
+            out["base"][i] = read(s["files"]["base"], np.float32).reshape(size, size, 3)
+            if osf != "zero":
+                out["osf"][i] = read(s["files"]["osf"][osf], np.float32)
+        tensors = {k: torch.from_numpy(v) for k, v in out.items()}
+        for k in ("clean", "degraded", "base"):
+            tensors[k] = tensors[k].permute(0, 3, 1, 2).contiguous()
+        return tensors
+
+    return stack(splits["train"]), stack(splits["val"]), dim, index
