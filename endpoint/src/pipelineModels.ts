@@ -2,7 +2,7 @@
 // encoders that feed their prior. One onnxruntime session per model, created on first use and kept: session
 // creation takes seconds, a tile far less than that. Execution providers are tried in the configured order
 // (e.g. webgpu, then cpu); the first that works is kept for every later model.
-import { join } from "node:path";
+import { resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { sessionOptions } from "./sessionOptions.js";
@@ -39,6 +39,8 @@ export interface PipelineModelsOptions {
   /** Preference order; default cpu only. */
   providers?: ExecutionProvider[];
   log?: (event: Record<string, unknown>) => void;
+  /** Tests: extra manifest entries (their `file` may be absolute), e.g. a refiner outside models/. */
+  extraEntries?: ManifestEntry[];
 }
 
 export class PipelineModels {
@@ -58,7 +60,7 @@ export class PipelineModels {
     const manifest = await readManifest();
     const precision = options.precision ?? "fp32";
     return new PipelineModels(
-      manifest.models.filter((m) => (m.role === "base" && m.precision === precision) || m.role !== "base"),
+      [...manifest.models.filter((m) => (m.role === "base" && m.precision === precision) || m.role !== "base"), ...(options.extraEntries ?? [])],
       options,
     );
   }
@@ -94,7 +96,7 @@ export class PipelineModels {
   #session(entry: ManifestEntry): Promise<ort.InferenceSession> {
     let session = this.#sessions.get(entry.name);
     if (!session) {
-      session = this.#createSession(join(repositoryDir, entry.file));
+      session = this.#createSession(resolve(repositoryDir, entry.file));
       // A failed load is retried on the next request rather than cached.
       session.catch(() => this.#sessions.delete(entry.name));
       this.#sessions.set(entry.name, session);

@@ -62,6 +62,8 @@ export interface RestoredPixels {
   /** One blended result per refiner, in the order given. */
   refined: Float32Array[];
   timingsMs: { osf: number; base: number; refine: number };
+  /** Per refiner (same order): its own tile time plus the time of its encoder, in ms. */
+  refinerCostMs: number[];
 }
 
 /**
@@ -72,17 +74,22 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   const { rgb, width, height } = image;
   let started = performance.now();
   const osf = new Map<Refiner, Float32Array>();
-  const byEncoder = new Map<string, Float32Array>();
+  const byEncoder = new Map<string, { features: Float32Array; ms: number }>();
   for (const refiner of refiners) {
     const name = refiner.osfEncoder;
     if (name === null) {
       osf.set(refiner, new Float32Array(refiner.osfDim));
       continue;
     }
-    if (!byEncoder.has(name)) byEncoder.set(name, await (await models.encoder(name)).features(rgb, width, height));
-    osf.set(refiner, byEncoder.get(name)!);
+    if (!byEncoder.has(name)) {
+      const t0 = performance.now();
+      const features = await (await models.encoder(name)).features(rgb, width, height);
+      byEncoder.set(name, { features, ms: performance.now() - t0 });
+    }
+    osf.set(refiner, byEncoder.get(name)!.features);
   }
   const osfMs = performance.now() - started;
+  const refinerCostMs = refiners.map((r) => (r.osfEncoder === null ? 0 : byEncoder.get(r.osfEncoder)!.ms));
 
   const model = await models.model(task);
   const tile = model.entry.tile.height;
@@ -97,13 +104,20 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
     const baseTile = await model.run(degradedTile);
     baseBlender.add(at, baseTile);
     baseMs += performance.now() - started;
-    started = performance.now();
     for (const [i, refiner] of refiners.entries()) {
+      started = performance.now();
       refinedBlenders[i]!.add(at, await refiner.run(baseTile, degradedTile, osf.get(refiner)!, tile));
+      const ms = performance.now() - started;
+      refinerCostMs[i] = refinerCostMs[i]! + ms;
+      refineMs += ms;
     }
-    refineMs += performance.now() - started;
   }
-  return { base: baseBlender.result(), refined: refinedBlenders.map((b) => b.result()), timingsMs: { osf: osfMs, base: baseMs, refine: refineMs } };
+  return {
+    base: baseBlender.result(),
+    refined: refinedBlenders.map((b) => b.result()),
+    timingsMs: { osf: osfMs, base: baseMs, refine: refineMs },
+    refinerCostMs,
+  };
 }
 
 export async function encodeImage(pixels: Float32Array, width: number, height: number, format: OutputFormat, quality: number): Promise<Uint8Array> {

@@ -1,0 +1,185 @@
+// `npm run eval -- --task <t> [--images DIR] [--scale S] [--limit N] [--seed 7]`: restoration quality of the
+// served pipeline. Each clean photo is degraded with the task's synthetic degradation (seeded per photo), sent
+// through the endpoint's own code (PNG decode, 256x256 tiles with 32 px overlap, base network, every PTG-RM of
+// the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
+// PSNR and SSIM for the degraded input, the base network, and each refiner (the served one, its zero-prior twin
+// and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
+// write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others write to --out.
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { basename, extname, join } from "node:path";
+import { parseArgs } from "node:util";
+import sharp from "sharp";
+import { readManifest } from "../converter/src/modelRepository.js";
+import { cacheDir } from "../dataset/src/cacheDir.js";
+import { degrade, deriveSeed, TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { quality, toBytes, type Quality } from "../dataset/src/quality/imageQuality.js";
+import { PipelineModels } from "../endpoint/src/pipelineModels.js";
+import { decodeImage, restorePixels } from "../endpoint/src/restorePipeline.js";
+
+const { values } = parseArgs({
+  options: {
+    task: { type: "string" },
+    images: { type: "string" },
+    scale: { type: "string", default: "1" },
+    limit: { type: "string" },
+    seed: { type: "string", default: "7" },
+    out: { type: "string" },
+  },
+});
+const task = values.task as Task;
+if (!TASKS.includes(task)) {
+  console.error(`usage: npm run eval -- --task <${TASKS.join("|")}> [--images DIR] [--scale S] [--limit N] [--seed N]`);
+  process.exit(2);
+}
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+const defaultSet = values.images === undefined;
+const imagesDir = values.images ?? join(cacheDir(), "photos", "test");
+let files = (await readdir(imagesDir).catch(() => [] as string[]))
+  .filter((f) => [".png", ".jpg", ".jpeg", ".webp"].includes(extname(f).toLowerCase()))
+  .sort();
+if (values.limit) files = files.slice(0, Number(values.limit));
+if (files.length === 0) {
+  console.error(`no photos in ${imagesDir}${defaultSet ? " (build the test set with `npm run data:photos`)" : ""}`);
+  process.exit(1);
+}
+
+const models = await PipelineModels.load();
+const refinerEntries = (await readManifest()).models
+  .filter((m) => m.role === "refiner" && m.task === task)
+  .sort((a, b) => Number(b.served ?? false) - Number(a.served ?? false) || a.name.localeCompare(b.name));
+const refiners = await Promise.all(refinerEntries.map((e) => models.refiner(e.name)));
+const variants = ["degraded", "base", ...refinerEntries.map((e) => e.name)];
+console.log(`${task}: ${files.length} photos from ${imagesDir}, scale ${scale}, seed ${seed}; variants: ${variants.join(", ")}`);
+
+interface Row {
+  image: string;
+  width: number;
+  height: number;
+  degradation: Record<string, unknown>;
+  scores: Record<string, Quality>;
+  baseMs: number;
+  refinerCostMs: Record<string, number>;
+}
+const rows: Row[] = [];
+const crops: { row: Row; clean: Uint8Array; outputs: Record<string, Uint8Array> }[] = [];
+
+for (const [i, file] of files.entries()) {
+  const name = basename(file, extname(file));
+  let pipeline = sharp(join(imagesDir, file)).rotate().removeAlpha();
+  if (scale !== 1) {
+    const meta = await sharp(join(imagesDir, file)).rotate().metadata();
+    const [w, h] = meta.orientation && meta.orientation >= 5 ? [meta.height!, meta.width!] : [meta.width!, meta.height!];
+    pipeline = pipeline.resize(Math.round(w * scale), Math.round(h * scale));
+  }
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const clean = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const { width, height } = info;
+  const degraded = degrade(task, { data: clean, width, height }, deriveSeed(seed, name, task));
+  // Through the endpoint's decoder, as a request would arrive (PNG is lossless, so the pixels are unchanged).
+  const png = await sharp(degraded.image.data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const decoded = await decodeImage(new Uint8Array(png), 100_000_000);
+  const restored = await restorePixels(models, task, decoded, refiners);
+
+  const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: toBytes(restored.base) };
+  refinerEntries.forEach((e, k) => (outputs[e.name] = toBytes(restored.refined[k]!)));
+  const scores = Object.fromEntries(Object.entries(outputs).map(([v, bytes]) => [v, quality(bytes, clean, width, height)]));
+  const row: Row = {
+    image: name,
+    width,
+    height,
+    degradation: degraded.params,
+    scores,
+    baseMs: Math.round(restored.timingsMs.base),
+    refinerCostMs: Object.fromEntries(refinerEntries.map((e, k) => [e.name, Math.round(restored.refinerCostMs[k]!)])),
+  };
+  rows.push(row);
+  crops.push({ row, clean, outputs });
+  const line = variants.map((v) => `${v} ${scores[v]!.psnr.toFixed(2)}`).join(", ");
+  console.log(`[${i + 1}/${files.length}] ${name} ${width}x${height}: ${line} dB (base ${(restored.timingsMs.base / 1000).toFixed(1)} s)`);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const megapixels = (r: Row) => (r.width * r.height) / 1e6;
+const summary = Object.fromEntries(
+  variants.map((v) => {
+    const gains = rows.map((r) => r.scores[v]!.psnr - r.scores["base"]!.psnr);
+    return [
+      v,
+      {
+        psnr: Number(mean(rows.map((r) => r.scores[v]!.psnr)).toFixed(3)),
+        ssim: Number(mean(rows.map((r) => r.scores[v]!.ssim)).toFixed(4)),
+        ...(v !== "degraded" && v !== "base"
+          ? {
+              gainOverBase: Number(mean(gains).toFixed(3)),
+              improvedImages: gains.filter((g) => g > 0).length,
+              worstGain: Number(Math.min(...gains).toFixed(3)),
+              imagesWorseThanBaseBy01dB: gains.filter((g) => g < -0.1).length,
+              addedMsPerMegapixel: Math.round(median(rows.map((r) => r.refinerCostMs[v]! / megapixels(r)))),
+            }
+          : {}),
+      },
+    ];
+  }),
+);
+const served = refinerEntries.find((e) => e.served);
+const zero = refinerEntries.find((e) => e.osfEncoder === null);
+const result = {
+  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}`,
+  date: new Date().toISOString(),
+  machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, onnxruntime-node CPU`,
+  task,
+  seed,
+  scale,
+  images: rows.length,
+  baseModel: models.forTask(task)!.name,
+  baseMsPerMegapixel: Math.round(median(rows.map((r) => r.baseMs / megapixels(r)))),
+  served: served?.name ?? null,
+  ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),
+  summary,
+  perImage: rows,
+};
+
+const outFile = defaultSet ? `bench/results/quality-${task}.json` : (values.out ?? join(os.tmpdir(), `edge-restore-quality-${task}.json`));
+await mkdir(defaultSet ? "bench/results" : join(outFile, ".."), { recursive: true });
+await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log("");
+console.log(`| variant | PSNR dB | SSIM | gain dB | improved | worst dB | added ms/MP |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
+for (const [v, s] of Object.entries(summary) as [string, Record<string, number>][]) {
+  const extra = s["gainOverBase"] === undefined ? "| | | |" : `| ${s["gainOverBase"]} | ${s["improvedImages"]}/${rows.length} | ${s["worstGain"]} | ${s["addedMsPerMegapixel"]} |`;
+  console.log(`| ${v} | ${s["psnr"]!.toFixed(2)} | ${s["ssim"]!.toFixed(4)} ${extra}`);
+}
+console.log(`wrote ${outFile}`);
+
+// Crops for the README: the photo whose served-refiner gain is the median, 192x192 from its centre.
+if (defaultSet) {
+  const key = served?.name ?? "base";
+  const gainOf = (c: (typeof crops)[number]) => c.row.scores[key]!.psnr - c.row.scores["base"]!.psnr;
+  const sorted = [...crops].sort((a, b) => gainOf(a) - gainOf(b));
+  const pick = sorted[Math.floor(sorted.length / 2)]!;
+  const size = Math.min(192, pick.row.width, pick.row.height);
+  const left = Math.floor((pick.row.width - size) / 2);
+  const top = Math.floor((pick.row.height - size) / 2);
+  const panels = [...variants.filter((v) => v === "degraded" || v === "base" || v === served?.name), "clean"];
+  const tiles = await Promise.all(
+    panels.map((v) =>
+      sharp(v === "clean" ? pick.clean : pick.outputs[v]!, { raw: { width: pick.row.width, height: pick.row.height, channels: 3 } })
+        .extract({ left, top, width: size, height: size })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  const gap = 4;
+  await mkdir("docs", { recursive: true });
+  await sharp({ create: { width: panels.length * size + (panels.length - 1) * gap, height: size, channels: 3, background: "#ffffff" } })
+    .composite(tiles.map((input, k) => ({ input, left: k * (size + gap), top: 0 })))
+    .png()
+    .toFile(`docs/quality-${task}.png`);
+  console.log(`wrote docs/quality-${task}.png (${pick.row.image}: ${panels.join(" | ")})`);
+}
