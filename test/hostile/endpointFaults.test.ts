@@ -2,22 +2,21 @@
 // settings): the endpoint crashes in the middle of an inference, stays down, and comes back. Every failure is a
 // spec Error with Retry-After, nothing is stored, the circuit opens, and the worker recovers by itself; the
 // recovery time is measured. `npm run test:hostile` writes bench/results/faults.json.
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DevStack } from "../../scripts/devStack.js";
 import { startTestStack } from "../node/testStack.js";
+import { storedObjects as storedObjectsIn, writeResults } from "./hostileResults.js";
 
 let stack: DevStack;
 let dir: string;
 const record: Record<string, unknown> = { command: "npm run test:hostile", date: new Date().toISOString() };
 let variant = 0;
 
-async function storedObjects(): Promise<number> {
-  return (await readdir(join(dir, "state/v3/r2/edge-restore-results/blobs")).catch(() => [])).length;
-}
+const storedObjects = () => storedObjectsIn(join(dir, "state"));
 
 /** A photo-like image no other request used, so every request is a cache miss. */
 async function uniqueImage(width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -48,12 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await rm(dir, { recursive: true, force: true });
-  const recording = process.env["npm_lifecycle_event"] === "test:hostile";
-  if (recording) await mkdir(new URL("../../bench/results/", import.meta.url), { recursive: true });
-  await writeFile(
-    recording ? new URL("../../bench/results/faults.json", import.meta.url) : join(tmpdir(), "edge-restore-faults.json"),
-    `${JSON.stringify(record, null, 2)}\n`,
-  );
+  await writeResults("faults.json", record);
 });
 
 it("the endpoint crashes mid-inference, stays down, comes back: 503s, no partial object, circuit opens, recovers", { timeout: 300_000 }, async () => {

@@ -2,7 +2,7 @@
 // endpoint with the real base network on CPU): the exact expected outcome, the worker and the endpoint healthy
 // after each case, and no R2 object written by a failed request. `npm run test:hostile` writes
 // bench/results/hostile.json.
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -10,15 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "../../scripts/devStack.js";
 import { startTestStack } from "../node/testStack.js";
 import { hostileCorpus, type HostileCase } from "./corpus.js";
+import { storedObjects as storedObjectsIn, writeResults } from "./hostileResults.js";
 
 const maxBytes = 20 * 1024 * 1024; // wrangler.toml MAX_BYTES
 let stack: DevStack;
 let dir: string;
 const results: Record<string, unknown>[] = [];
 
-async function storedObjects(): Promise<number> {
-  return (await readdir(join(dir, "state/v3/r2/edge-restore-results/blobs")).catch(() => [])).length;
-}
+const storedObjects = () => storedObjectsIn(join(dir, "state"));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-hostile-"));
@@ -28,14 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await rm(dir, { recursive: true, force: true });
-  // `npm run test:hostile` records the results file the README quotes; inside `npm test` they go to the temp
-  // folder, so a test run leaves the tree unchanged.
-  const recording = process.env["npm_lifecycle_event"] === "test:hostile";
-  if (recording) await mkdir(new URL("../../bench/results/", import.meta.url), { recursive: true });
-  await writeFile(
-    recording ? new URL("../../bench/results/hostile.json", import.meta.url) : join(tmpdir(), "edge-restore-hostile.json"),
-    `${JSON.stringify({ command: "npm run test:hostile", date: new Date().toISOString(), cases: results.length, passed: results.filter((r) => r["pass"]).length, results }, null, 2)}\n`,
-  );
+  await writeResults("hostile.json", { command: "npm run test:hostile", date: new Date().toISOString(), cases: results.length, passed: results.filter((r) => r["pass"]).length, results });
 });
 
 async function send(c: HostileCase): Promise<Response> {
