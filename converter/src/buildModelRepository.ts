@@ -65,6 +65,16 @@ export async function buildModelRepository(options: BuildOptions): Promise<numbe
       log(`${done} sha256 ${entry.sha256.slice(0, 12)} DIFFERS from the manifest's ${recorded.sha256.slice(0, 12)}`);
     }
   }
+  // Trained refiners are committed, not built: check that each file is the one its manifest entry describes.
+  for (const entry of manifest.models.filter((m) => m.role === "refiner")) {
+    const digest = await fileSha256(entry.file);
+    if (digest === entry.sha256) {
+      log(`${entry.name}: committed PTG-RM, sha256 verified`);
+    } else {
+      failed++;
+      log(`${entry.name}: committed PTG-RM ${digest ? `has sha256 ${digest.slice(0, 12)}, the manifest says ${entry.sha256.slice(0, 12)}` : `missing (${entry.file})`}`);
+    }
+  }
   await writeManifest(manifest);
   return failed;
 }

@@ -94,7 +94,10 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
   const index = JSON.parse(await readFile(join(photosDir, "index.json"), "utf8")) as { files: PhotoIndexEntry[] };
   let photos = index.files
     .filter((f) => f.split === "train" && !(task === "lowlight" && darkTrainingPhotos.includes(f.name)))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    // A seeded shuffle, so that `limit` takes a fair sample of every package rather than the first names.
+    .map((photo) => ({ photo, key: deriveSeed(seed, photo.name, "order") }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ photo }) => photo);
   if (options.limit) photos = photos.slice(0, options.limit);
 
   const base = await models.model(task);
