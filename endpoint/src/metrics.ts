@@ -1,4 +1,5 @@
-// Prometheus metrics of the endpoint (GET /metrics): requests and errors per model, stage latencies, queue depth.
+// Prometheus metrics of the endpoint (GET /metrics): requests and errors per model, stage latencies, batch sizes,
+// queue depth.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export class EndpointMetrics {
@@ -9,6 +10,13 @@ export class EndpointMetrics {
     help: "Pipeline stage latency",
     labelNames: ["model", "stage"],
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 20, 40, 80],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: "edge_restore_batch_size",
+    help: "Tiles per base-network batch (dynamic batching across requests)",
+    labelNames: ["model"],
+    buckets: [1, 2, 4, 8, 16, 32],
     registers: [this.registry],
   });
   readonly queueDepth: Gauge;

@@ -6,13 +6,16 @@ import { resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { sessionOptions } from "./sessionOptions.js";
+import { TileBatcher } from "./tileBatcher.js";
 import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 
 export interface BaseModel {
   entry: ManifestEntry;
-  /** Runs one NHWC tile of entry.tile size. */
+  /** Runs one NHWC tile of entry.tile size; tiles submitted together may be batched with other requests' tiles. */
   run(tile: Float32Array): Promise<Float32Array>;
+  /** How many tiles one batch takes: worth submitting that many at once. */
+  maxBatch: number;
 }
 
 export interface Refiner {
@@ -41,10 +44,19 @@ export interface PipelineModelsOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Tests: extra manifest entries (their `file` may be absolute), e.g. a refiner outside models/. */
   extraEntries?: ManifestEntry[];
+  /** Tests: these entries instead of models/manifest.json. */
+  entries?: ManifestEntry[];
+  /** Largest batch for base networks whose batch dimension is dynamic (default 4); fixed-batch models use theirs. */
+  maxBatch?: number;
+  /** How long a tile may wait for others to fill a batch (default 5 ms). */
+  batchDelayMs?: number;
+  /** Called with every batch run by a base network (metrics). */
+  onBatch?: (model: string, size: number) => void;
 }
 
 export class PipelineModels {
   readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
+  readonly #batchers = new Map<string, TileBatcher>();
   #providers: ExecutionProvider[];
   /** The provider in use once a session exists. */
   provider: ExecutionProvider | undefined;
@@ -57,7 +69,7 @@ export class PipelineModels {
   }
 
   static async load(options: PipelineModelsOptions = {}): Promise<PipelineModels> {
-    const manifest = await readManifest();
+    const manifest = options.entries ? { models: options.entries } : await readManifest();
     const precision = options.precision ?? "fp32";
     return new PipelineModels(
       [...manifest.models.filter((m) => (m.role === "base" && m.precision === precision) || m.role !== "base"), ...(options.extraEntries ?? [])],
@@ -147,14 +159,35 @@ export class PipelineModels {
   async model(task: Task): Promise<BaseModel> {
     const entry = this.forTask(task);
     if (!entry) throw new Error(`no base model for ${task} in models/manifest.json`);
-    const ready = await this.#session(entry);
+    const session = await this.#session(entry);
+    let batcher = this.#batchers.get(entry.name);
+    if (!batcher) {
+      batcher = this.#batcher(entry, session);
+      this.#batchers.set(entry.name, batcher);
+    }
+    const run = batcher.run.bind(batcher);
+    return { entry, run, maxBatch: batcher.options.maxBatch };
+  }
+
+  #batcher(entry: ManifestEntry, session: ort.InferenceSession): TileBatcher {
     const { height, width } = entry.tile;
-    return {
-      entry,
-      run: async (tile) => {
-        const out = await ready.run({ input: new ort.Tensor("float32", tile, [1, height, width, 3]) });
-        return out["output"]!.data as Float32Array;
+    const tileSize = height * width * 3;
+    // A dynamic batch dimension (-1) takes any count; a fixed one (the converted MAXIM files have 1) is padded.
+    const fixed = entry.inputs[0]!.shape[0]!;
+    const maxBatch = fixed > 0 ? fixed : (this.options.maxBatch ?? 4);
+    const input = entry.inputs[0]!.name;
+    const output = entry.outputs[0]!.name;
+    return new TileBatcher({
+      maxBatch,
+      maxDelayMs: this.options.batchDelayMs ?? 5,
+      onBatch: (size) => this.options.onBatch?.(entry.name, size),
+      runBatch: async (tiles) => {
+        const count = fixed > 0 ? fixed : tiles.length;
+        const data = tiles.length === 1 && count === 1 ? tiles[0]! : new Float32Array(count * tileSize);
+        if (data !== tiles[0]) tiles.forEach((t, i) => data.set(t, i * tileSize));
+        const out = (await session.run({ [input]: new ort.Tensor("float32", data, [count, height, width, 3]) }))[output]!.data as Float32Array;
+        return tiles.map((_, i) => out.subarray(i * tileSize, (i + 1) * tileSize));
       },
-    };
+    });
   }
 }

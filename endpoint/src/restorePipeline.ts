@@ -98,18 +98,23 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   const refinedBlenders = refiners.map(() => new TileBlender(height, width, tile, tileOverlap));
   let baseMs = 0;
   let refineMs = 0;
-  for (const at of tileGrid(height, width, tile, tileOverlap)) {
+  const grid = tileGrid(height, width, tile, tileOverlap);
+  // Up to one batch of this request's tiles is submitted at once (other requests' tiles may join the batch).
+  for (let first = 0; first < grid.length; first += model.maxBatch) {
+    const group = grid.slice(first, first + model.maxBatch);
     started = performance.now();
-    const degradedTile = extractTile(pixels, height, width, at, tile);
-    const baseTile = await model.run(degradedTile);
-    baseBlender.add(at, baseTile);
+    const degradedTiles = group.map((at) => extractTile(pixels, height, width, at, tile));
+    const baseTiles = await Promise.all(degradedTiles.map((t) => model.run(t)));
+    group.forEach((at, k) => baseBlender.add(at, baseTiles[k]!));
     baseMs += performance.now() - started;
-    for (const [i, refiner] of refiners.entries()) {
-      started = performance.now();
-      refinedBlenders[i]!.add(at, await refiner.run(baseTile, degradedTile, osf.get(refiner)!, tile));
-      const ms = performance.now() - started;
-      refinerCostMs[i] = refinerCostMs[i]! + ms;
-      refineMs += ms;
+    for (const [k, at] of group.entries()) {
+      for (const [i, refiner] of refiners.entries()) {
+        started = performance.now();
+        refinedBlenders[i]!.add(at, await refiner.run(baseTiles[k]!, degradedTiles[k]!, osf.get(refiner)!, tile));
+        const ms = performance.now() - started;
+        refinerCostMs[i] = refinerCostMs[i]! + ms;
+        refineMs += ms;
+      }
     }
   }
   return {

@@ -19,11 +19,13 @@ import {
 
 let url: string;
 let close: () => void;
+let models: PipelineModels;
 
 beforeAll(async () => {
   const queue = new WorkQueue(1, 0);
+  models = await PipelineModels.load();
   const server = createInferenceServer({
-    models: await PipelineModels.load(),
+    models,
     tensorModels: await TensorModels.open(repositoryDir),
     metrics: new EndpointMetrics(() => queue.depth),
     maxPixels: 4_000_000,
@@ -76,7 +78,10 @@ describe("inference endpoint", () => {
     const response = await fetch(`${url}/v2/models/restore-denoise/versions/1/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
     expect(response.status).toBe(200);
     const message = decodeBinaryMessage(new Uint8Array(await response.arrayBuffer()), Number(response.headers.get(inferenceHeaderLength)), "outputs");
-    expect(message.header.parameters).toMatchObject({ refine_applied: false, width: 100, height: 70, base_model: "maxim-denoise-256" });
+    // Refined when a PTG-RM for denoising is trained and served (models/manifest.json), else the base result, said so.
+    const refiner = models.refinerFor("denoise");
+    expect(message.header.parameters).toMatchObject({ refine_applied: refiner !== undefined, width: 100, height: 70, base_model: "maxim-denoise-256" });
+    if (refiner) expect(message.header.parameters?.["refine_model"]).toBe(refiner.name);
     const [image] = decodeBytesElements(message.tensors.get("image")!);
     expect(await sharp(image!).metadata()).toMatchObject({ format: "png", width: 100, height: 70 });
     const metrics = await (await fetch(`${url}/metrics`)).text();
