@@ -13,9 +13,9 @@ import sharp from "sharp";
 import { readManifest } from "../converter/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { degrade, deriveSeed, TASKS, type Task } from "../dataset/src/degradations/index.js";
-import { quality, toBytes, type Quality } from "../dataset/src/quality/imageQuality.js";
+import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
-import { decodeImage, restorePixels } from "../endpoint/src/restorePipeline.js";
+import { decodeImage, quantize, restorePixels } from "../endpoint/src/restorePipeline.js";
 
 const { values } = parseArgs({
   options: {
@@ -82,8 +82,8 @@ for (const [i, file] of files.entries()) {
   const decoded = await decodeImage(new Uint8Array(png), 100_000_000);
   const restored = await restorePixels(models, task, decoded, refiners);
 
-  const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: toBytes(restored.base) };
-  refinerEntries.forEach((e, k) => (outputs[e.name] = toBytes(restored.refined[k]!)));
+  const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: quantize(restored.base) };
+  refinerEntries.forEach((e, k) => (outputs[e.name] = quantize(restored.refined[k]!)));
   const scores = Object.fromEntries(Object.entries(outputs).map(([v, bytes]) => [v, quality(bytes, clean, width, height)]));
   const row: Row = {
     image: name,

@@ -93,7 +93,6 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
 
   const model = await models.model(task);
   const tile = model.entry.tile.height;
-  const pixels = Float32Array.from(rgb, (v) => v / 255);
   const baseBlender = new TileBlender(height, width, tile, tileOverlap);
   const refinedBlenders = refiners.map(() => new TileBlender(height, width, tile, tileOverlap));
   let baseMs = 0;
@@ -103,7 +102,7 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   for (let first = 0; first < grid.length; first += model.maxBatch) {
     const group = grid.slice(first, first + model.maxBatch);
     started = performance.now();
-    const degradedTiles = group.map((at) => extractTile(pixels, height, width, at, tile));
+    const degradedTiles = group.map((at) => extractTile(rgb, height, width, at, tile, 255));
     const baseTiles = await Promise.all(degradedTiles.map((t) => model.run(t)));
     group.forEach((at, k) => baseBlender.add(at, baseTiles[k]!));
     baseMs += performance.now() - started;
@@ -125,8 +124,15 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   };
 }
 
+/** A float result in [0, 1] (clamped) rounded to 8 bits, as it is encoded. */
+export function quantize(pixels: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i]!)) * 255);
+  return bytes;
+}
+
 export async function encodeImage(pixels: Float32Array, width: number, height: number, format: OutputFormat, quality: number): Promise<Uint8Array> {
-  const bytes = Uint8Array.from(pixels, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+  const bytes = quantize(pixels);
   const encoder = sharp(bytes, { raw: { width, height, channels: 3 } });
   const encoded = format === "png" ? encoder.png() : format === "jpeg" ? encoder.jpeg({ quality }) : encoder.webp({ quality });
   return new Uint8Array(await encoded.toBuffer());

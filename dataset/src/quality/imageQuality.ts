@@ -7,11 +7,6 @@ export interface Quality {
   ssim: number;
 }
 
-/** Rounds a float HWC result in [0, 1] (clamped) to 8 bits, as the endpoint encodes it. */
-export function toBytes(pixels: Float32Array): Uint8Array {
-  return Uint8Array.from(pixels, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-}
-
 export function psnr(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) throw new Error(`size mismatch: ${a.length} vs ${b.length}`);
   let sum = 0;

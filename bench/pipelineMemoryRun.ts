@@ -1,0 +1,42 @@
+// One measurement process for bench/pipelineMemory.ts: `decode` decodes the photo the way the endpoint does;
+// `pipeline` runs the whole restore pipeline on it with an identity base network. Prints one JSON line.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { OnnxGraphBuilder } from "../converter/src/onnxGraphBuilder.js";
+import { PipelineModels } from "../endpoint/src/pipelineModels.js";
+import { decodeImage, restoreImage } from "../endpoint/src/restorePipeline.js";
+import { tileGrid } from "../endpoint/src/tiling.js";
+
+const [mode, w, h] = process.argv.slice(2) as ["decode" | "pipeline", string, string];
+const width = Number(w);
+const height = Number(h);
+// A photo-like JPEG: gradients and noise, so it compresses like a photo rather than a flat colour.
+const pixels = Buffer.alloc(width * height * 3);
+for (let i = 0; i < pixels.length; i++) pixels[i] = ((i % (width * 3)) / 24 + ((i * 2654435761) >>> 28)) & 0xff;
+const jpeg = new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+pixels.fill(0);
+
+const dir = await mkdtemp(join(tmpdir(), "edge-restore-memory-"));
+const started = performance.now();
+try {
+  if (mode === "decode") {
+    await decodeImage(jpeg, width * height);
+  } else {
+    const b = new OnnxGraphBuilder();
+    b.dtypes.set("input", "float32");
+    b.node("Identity", ["input"], ["output"]);
+    await writeFile(join(dir, "identity.onnx"), b.toModel("identity", [{ name: "input", dtype: "float32", shape: [1, 256, 256, 3] }], [{ name: "output", dtype: "float32", shape: [1, 256, 256, 3] }], {}));
+    const tensor = (name: string) => ({ name, datatype: "FP32" as const, shape: [1, 256, 256, 3] });
+    const models = await PipelineModels.load({
+      entries: [{ name: "identity-256", task: "denoise", role: "base", source: "bench", trainedOn: "nothing", precision: "fp32", file: join(dir, "identity.onnx"), sha256: "", bytes: 0, parameters: 0, tile: { height: 256, width: 256 }, inputs: [tensor("input")], outputs: [tensor("output")] }],
+      log: () => {},
+    });
+    await restoreImage(models, { task: "denoise", image: jpeg, format: "jpeg", quality: 85, refine: false }, width * height);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+const tiles = tileGrid(height, width, 256, 32).length;
+console.log(JSON.stringify({ peakRssMiB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, seconds: (performance.now() - started) / 1000, tiles }));
