@@ -12,6 +12,10 @@ if (!task || (first !== "--none" && !chosen)) {
   console.error(`usage: npm run serve-refiner -- <${refiners.map((m) => m.name).join("|") || "refiner name"}> | --none <task>`);
   process.exit(2);
 }
+if (chosen && chosen.training?.["bestStep"] === 0) {
+  console.error(`${chosen.name} never beat the base on validation (it is the identity): not served`);
+  process.exit(1);
+}
 for (const m of refiners) if (m.task === task) m.served = m === chosen;
 await writeManifest(manifest);
 console.log(chosen ? `${task}: the endpoint now refines with ${chosen.name}` : `${task}: no refiner served`);

@@ -59,6 +59,11 @@ await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join
 const onnx = new Uint8Array(await readFile(join(runDir, "ptg_rm.onnx")));
 const pairs = JSON.parse(await readFile(join(pairsDir, "index.json"), "utf8")) as { seed: number; baseModel: { name: string; sha256: string } };
 
+// A module that never beat the base on validation was saved as its step-0 self, the identity: serving it would
+// claim a refinement that changes nothing.
+const improved = report.best.step > 0 && report.best.val_refined_psnr > report.val_base_psnr;
+if (values.serve && !improved) console.log(`${name}: no validation gain over the base, so it is installed but not served`);
+const serve = values.serve && improved;
 const image = (tensorName: string) => ({ name: tensorName, datatype: "FP32" as const, shape: [1, -1, -1, 3] });
 const manifest = await readManifest();
 const previous = manifest.models.find((m) => m.name === name);
@@ -77,7 +82,7 @@ const entry: ManifestEntry = {
   inputs: [image("base"), image("degraded"), { name: "osf", datatype: "FP32", shape: [1, report.osf_dim] }],
   outputs: [image("refined")],
   osfEncoder: values.osf === "zero" ? null : values.osf,
-  served: values.serve || (previous?.served ?? false),
+  served: serve || (improved && (previous?.served ?? false)),
   training: {
     command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.patch !== "128" ? ` --patch ${values.patch}` : ""}${values.batch !== "8" ? ` --batch ${values.batch}` : ""}`,
     seed: Number(values.seed),
@@ -93,7 +98,7 @@ const entry: ManifestEntry = {
     baseModelSha256: pairs.baseModel.sha256,
   },
 };
-if (values.serve) for (const m of manifest.models) if (m.role === "refiner" && m.task === task) m.served = false;
+if (serve) for (const m of manifest.models) if (m.role === "refiner" && m.task === task) m.served = false;
 manifest.models = [...manifest.models.filter((m) => m.name !== name), entry];
 await writeAtomically(entry.file, onnx);
 await writeAtomically(`${name}/config.pbtxt`, tritonConfig(entry));
