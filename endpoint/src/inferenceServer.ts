@@ -33,7 +33,9 @@ export interface ServerOptions {
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
-const pipelineVersion = "1";
+// Bumped whenever what a pipeline returns changes (2: trained PTG-RM refiners served), so the worker's cache keys,
+// which pin this version (MODEL_VERSION), never mix results of different models.
+const pipelineVersion = "2";
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 class HttpError extends Error {
