@@ -121,6 +121,8 @@ const summary = Object.fromEntries(
               worstGain: Number(Math.min(...gains).toFixed(3)),
               imagesWorseThanBaseBy01dB: gains.filter((g) => g < -0.1).length,
               addedMsPerMegapixel: Math.round(median(rows.map((r) => r.refinerCostMs[v]! / megapixels(r)))),
+              // Robust to a busy machine: the refiner's time (with its encoder) over the base network's, same run.
+              addedTimeOverBase: Number(median(rows.map((r) => r.refinerCostMs[v]! / r.baseMs)).toFixed(3)),
             }
           : {}),
       },
