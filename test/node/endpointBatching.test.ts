@@ -2,7 +2,6 @@
 // written by the test: tiles of three concurrent restore requests share batches, and every response is exactly
 // its own input (the identity, tiled and blended, returns the image), so no tile went to the wrong request.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -15,6 +14,7 @@ import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
 import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
+import { listenOnLoopback } from "./freePort.js";
 
 let dir: string;
 let url: string;
@@ -57,8 +57,7 @@ beforeAll(async () => {
     },
   });
   const server = createInferenceServer({ models, tensorModels: await TensorModels.open(dir), metrics, maxPixels: 1e6, maxBodyBytes: 1 << 20, queue, log: () => {} });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenOnLoopback(server);
   close = () => server.close();
 });
 

@@ -1,6 +1,5 @@
 // The inference endpoint in-process with the real base networks: protocol routes, a binary infer round trip,
 // and its errors. (test/node/modelsGlobalSetup.ts builds models/ first.)
-import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
@@ -16,6 +15,7 @@ import {
   encodeBytesElements,
   inferenceHeaderLength,
 } from "../../worker/src/inference/binaryTensors.js";
+import { listenOnLoopback } from "./freePort.js";
 
 let url: string;
 let close: () => void;
@@ -33,8 +33,7 @@ beforeAll(async () => {
     queue,
     log: () => {},
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenOnLoopback(server);
   close = () => server.close();
 }, 300_000);
 

@@ -3,7 +3,6 @@
 // "Inference Request Examples"), Triton's binary tensor data extension (binary_data_size, binary_data_output,
 // per-output binary_data, Inference-Header-Content-Length), BYTES tensors, and errors.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
 import { decodeBinaryMessage, encodeBinaryMessage, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
+import { listenOnLoopback } from "./freePort.js";
 
 let dir: string;
 let url: string;
@@ -71,8 +71,7 @@ beforeAll(async () => {
     queue,
     log: () => {},
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenOnLoopback(server);
   close = () => server.close();
 });
 
