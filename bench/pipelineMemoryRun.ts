@@ -1,13 +1,13 @@
 // One measurement process for bench/pipelineMemory.ts: `decode` decodes the photo the way the endpoint does;
 // `pipeline` runs the whole restore pipeline on it with an identity base network. Prints one JSON line.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { OnnxGraphBuilder } from "../converter/src/onnxGraphBuilder.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { decodeImage, restoreImage } from "../endpoint/src/restorePipeline.js";
 import { tileGrid } from "../endpoint/src/tiling.js";
+import { writeIdentityBaseModel } from "../test/fakes/identityBaseModel.js";
 
 const [mode, w, h] = process.argv.slice(2) as ["decode" | "pipeline", string, string];
 const width = Number(w);
@@ -24,13 +24,8 @@ try {
   if (mode === "decode") {
     await decodeImage(jpeg, width * height);
   } else {
-    const b = new OnnxGraphBuilder();
-    b.dtypes.set("input", "float32");
-    b.node("Identity", ["input"], ["output"]);
-    await writeFile(join(dir, "identity.onnx"), b.toModel("identity", [{ name: "input", dtype: "float32", shape: [1, 256, 256, 3] }], [{ name: "output", dtype: "float32", shape: [1, 256, 256, 3] }], {}));
-    const tensor = (name: string) => ({ name, datatype: "FP32" as const, shape: [1, 256, 256, 3] });
     const models = await PipelineModels.load({
-      entries: [{ name: "identity-256", task: "denoise", role: "base", source: "bench", trainedOn: "nothing", precision: "fp32", file: join(dir, "identity.onnx"), sha256: "", bytes: 0, parameters: 0, tile: { height: 256, width: 256 }, inputs: [tensor("input")], outputs: [tensor("output")] }],
+      entries: [await writeIdentityBaseModel(dir, "denoise", 256, 1)],
       log: () => {},
     });
     await restoreImage(models, { task: "denoise", image: jpeg, format: "jpeg", quality: 85, refine: false }, width * height);

@@ -1,10 +1,10 @@
-// Agreement between two images in [0,1]: max absolute difference and PSNR (peak 1).
+// Agreement between two images: max absolute difference and PSNR (peak 1 for [0,1] floats, 255 for 8-bit).
 export interface Agreement {
   maxAbsDiff: number;
   psnr: number;
 }
 
-export function agreement(a: Float32Array, b: Float32Array): Agreement {
+export function agreement(a: ArrayLike<number>, b: ArrayLike<number>, peak = 1): Agreement {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let maxAbsDiff = 0;
   let squared = 0;
@@ -14,5 +14,5 @@ export function agreement(a: Float32Array, b: Float32Array): Agreement {
     squared += d * d;
   }
   const mse = squared / a.length;
-  return { maxAbsDiff, psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse) };
+  return { maxAbsDiff, psnr: mse === 0 ? Infinity : 10 * Math.log10((peak * peak) / mse) };
 }

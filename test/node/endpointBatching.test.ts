@@ -1,18 +1,17 @@
 // Dynamic batching across concurrent requests, on a tiny identity "base network" with a dynamic batch dimension
 // written by the test: tiles of three concurrent restore requests share batches, and every response is exactly
 // its own input (the identity, tiled and blended, returns the image), so no tile went to the wrong request.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { ManifestEntry } from "../../converter/src/modelRepository.js";
-import { OnnxGraphBuilder } from "../../converter/src/onnxGraphBuilder.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
+import { writeIdentityBaseModel } from "../fakes/identityBaseModel.js";
 import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
 import { listenOnLoopback } from "./freePort.js";
 
@@ -23,27 +22,7 @@ const batches: number[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-batching-"));
-  const tile = 64;
-  const shape = [-1, tile, tile, 3];
-  const b = new OnnxGraphBuilder();
-  b.dtypes.set("input", "float32");
-  b.node("Identity", ["input"], ["output"]);
-  await writeFile(join(dir, "identity.onnx"), b.toModel("identity", [{ name: "input", dtype: "float32", shape: ["batch", tile, tile, 3] }], [{ name: "output", dtype: "float32", shape: ["batch", tile, tile, 3] }], {}));
-  const entry: ManifestEntry = {
-    name: "identity-64",
-    task: "denoise",
-    role: "base",
-    source: "test",
-    trainedOn: "nothing",
-    precision: "fp32",
-    file: join(dir, "identity.onnx"),
-    sha256: "",
-    bytes: 0,
-    parameters: 0,
-    tile: { height: tile, width: tile },
-    inputs: [{ name: "input", datatype: "FP32", shape }],
-    outputs: [{ name: "output", datatype: "FP32", shape }],
-  };
+  const entry = await writeIdentityBaseModel(dir, "denoise", 64, -1);
   const queue = new WorkQueue(4, 8);
   const metrics = new EndpointMetrics(() => queue.depth);
   const models = await PipelineModels.load({

@@ -2,11 +2,12 @@
 // Debian packages: `<out>/{train,test}/<name>.png` plus `<out>/index.json`. Reruns skip finished work.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { cacheDir } from "../cacheDir.js";
+import { writeFileAtomically } from "../writeFileAtomically.js";
 import { convertPhoto, TEST_LONG, TEST_SHORT, type Split } from "./convertPhoto.js";
 import { fetchAndUnpack, readPins } from "./debPackages.js";
 import { largestJpeg } from "./edjJpeg.js";
@@ -79,9 +80,7 @@ export async function buildPhotoSet(options: BuildOptions = {}): Promise<IndexEn
       } else {
         log(`[${i + 1}/${rows.length}] ${row.name}`);
         png = (await convertPhoto(await sources.read(row), row.split, row.name)).png;
-        // Write then rename, so an interrupted run never leaves a truncated PNG that a rerun would skip.
-        await writeFile(`${path}.partial`, png);
-        await rename(`${path}.partial`, path);
+        await writeFileAtomically(path, png);
       }
       const { width = 0, height = 0 } = await sharp(png).metadata();
       if (row.split === "test" && !((width === TEST_LONG && height === TEST_SHORT) || (width === TEST_SHORT && height === TEST_LONG))) {
@@ -101,8 +100,7 @@ export async function buildPhotoSet(options: BuildOptions = {}): Promise<IndexEn
   }
   if (failures.length) throw new Error(`${failures.length} of ${rows.length} photo(s) failed, index.json not written:\n  ${failures.join("\n  ")}`);
 
-  await writeFile(join(outDir, "index.json.partial"), `${JSON.stringify({ files: index }, null, 1)}\n`);
-  await rename(join(outDir, "index.json.partial"), join(outDir, "index.json"));
+  await writeFileAtomically(join(outDir, "index.json"), `${JSON.stringify({ files: index }, null, 1)}\n`);
   const count = (split: Split) => index.filter((e) => e.split === split).length;
   log(`${outDir}: ${count("train")} train + ${count("test")} test photos, index.json written`);
   return index;

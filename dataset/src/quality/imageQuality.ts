@@ -1,6 +1,7 @@
 // Full-reference quality of an 8-bit RGB result against the clean photo: PSNR over all RGB values, and SSIM
 // (ssim.js, Wang et al. 2004 "original" algorithm: 11x11 Gaussian window, on BT.601 luma, no downsampling).
 import { ssim } from "ssim.js";
+import { agreement } from "../../../converter/src/imageMetrics.js";
 
 export interface Quality {
   psnr: number;
@@ -8,14 +9,7 @@ export interface Quality {
 }
 
 export function psnr(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) throw new Error(`size mismatch: ${a.length} vs ${b.length}`);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    sum += d * d;
-  }
-  const mse = sum / a.length;
-  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+  return agreement(a, b, 255).psnr;
 }
 
 function rgba(rgb: Uint8Array, width: number, height: number) {

@@ -3,10 +3,11 @@
 // (exactly what the endpoint feeds PTG-RM for a tile), and the OSF vector of every encoder, computed on the
 // whole degraded photo as the endpoint does. Written outside the repository; resumable: a sample is complete
 // when its .json exists (written last), so a killed run loses at most one photo.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { degrade, deriveSeed, Rng, type Task } from "../degradations/index.js";
+import { writeFileAtomically } from "../writeFileAtomically.js";
 import type { PipelineModels } from "../../../endpoint/src/pipelineModels.js";
 
 export interface PhotoIndexEntry {
@@ -49,11 +50,6 @@ export interface TrainingSample {
  * further teaches nothing.
  */
 export const darkTrainingPhotos = ["e17_Foggy-Trees", "e17_Mountain", "e17_Peaks", "e17_Sunset-Clouds", "e17_Lichen-Branches"];
-
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  await writeFile(`${path}.partial`, bytes);
-  await rename(`${path}.partial`, path);
-}
 
 function bytesOf(array: Float32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -121,10 +117,10 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
       // An encoder was added since: only its features are computed, the base output is kept.
       for (const encoder of missingEncoders) {
         const file = `${photo.name}.osf-${encoder.entry.name}.f32`;
-        await writeAtomically(join(outDir, file), bytesOf(await encoder.features(degraded.image.data, scene.width, scene.height)));
+        await writeFileAtomically(join(outDir, file), bytesOf(await encoder.features(degraded.image.data, scene.width, scene.height)));
         existing.files.osf[encoder.entry.name] = file;
       }
-      await writeAtomically(marker, JSON.stringify(existing));
+      await writeFileAtomically(marker, JSON.stringify(existing));
       samples.push(existing);
       log(`[${i + 1}/${photos.length}] ${task} ${photo.name}: added ${missingEncoders.map((e) => e.entry.name).join(", ")}`);
       continue;
@@ -143,12 +139,12 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
       base: `${photo.name}.base.f32`,
       osf: {},
     };
-    await writeAtomically(join(outDir, files.clean), crop(scene, top, left, cropSize));
-    await writeAtomically(join(outDir, files.degraded), degradedCrop);
-    await writeAtomically(join(outDir, files.base), bytesOf(baseOut));
+    await writeFileAtomically(join(outDir, files.clean), crop(scene, top, left, cropSize));
+    await writeFileAtomically(join(outDir, files.degraded), degradedCrop);
+    await writeFileAtomically(join(outDir, files.base), bytesOf(baseOut));
     for (const encoder of encoderModels) {
       const file = `${photo.name}.osf-${encoder.entry.name}.f32`;
-      await writeAtomically(join(outDir, file), bytesOf(await encoder.features(degraded.image.data, scene.width, scene.height)));
+      await writeFileAtomically(join(outDir, file), bytesOf(await encoder.features(degraded.image.data, scene.width, scene.height)));
       files.osf[encoder.entry.name] = file;
     }
     const sample: TrainingSample = {
@@ -160,14 +156,14 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
       degradation: degraded.params,
       files,
     };
-    await writeAtomically(marker, JSON.stringify(sample));
+    await writeFileAtomically(marker, JSON.stringify(sample));
     samples.push(sample);
     const eta = ((performance.now() - started) / (i + 1)) * (photos.length - i - 1);
     log(`[${i + 1}/${photos.length}] ${task} ${photo.name}: base ${(baseMs / 1000).toFixed(1)} s, ${sample.split} (about ${Math.ceil(eta / 60_000)} min left)`);
   }
 
   const encoderDims = Object.fromEntries(encoderModels.map((e) => [e.entry.name, e.entry.outputs[0]!.shape[1]!]));
-  await writeAtomically(
+  await writeFileAtomically(
     join(outDir, "index.json"),
     `${JSON.stringify(
       {
