@@ -5,17 +5,17 @@
 // PSNR and SSIM for the degraded input, the base network, and each refiner (the served one, its zero-prior twin
 // and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
 // write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others write to --out.
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { readManifest } from "../converter/src/modelRepository.js";
-import { cacheDir } from "../dataset/src/cacheDir.js";
-import { degrade, deriveSeed, TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
-import { decodeImage, quantize, restorePixels } from "../endpoint/src/restorePipeline.js";
+import { quantize, restorePixels } from "../endpoint/src/restorePipeline.js";
+import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +35,8 @@ if (!TASKS.includes(task)) {
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 const defaultSet = values.images === undefined;
-const imagesDir = values.images ?? join(cacheDir(), "photos", "test");
-let files = (await readdir(imagesDir).catch(() => [] as string[]))
-  .filter((f) => [".png", ".jpg", ".jpeg", ".webp"].includes(extname(f).toLowerCase()))
-  .sort();
-if (values.limit) files = files.slice(0, Number(values.limit));
-if (files.length === 0) {
-  console.error(`no photos in ${imagesDir}${defaultSet ? " (build the test set with `npm run data:photos`)" : ""}`);
-  process.exit(1);
-}
+const imagesDir = values.images ?? defaultPhotosDir();
+const files = await listPhotos(imagesDir, values.limit === undefined ? undefined : Number(values.limit));
 
 const models = await PipelineModels.load();
 const refinerEntries = (await readManifest()).models
@@ -67,19 +60,8 @@ const crops: { row: Row; clean: Uint8Array; outputs: Record<string, Uint8Array> 
 
 for (const [i, file] of files.entries()) {
   const name = basename(file, extname(file));
-  let pipeline = sharp(join(imagesDir, file)).rotate().removeAlpha();
-  if (scale !== 1) {
-    const meta = await sharp(join(imagesDir, file)).rotate().metadata();
-    const [w, h] = meta.orientation && meta.orientation >= 5 ? [meta.height!, meta.width!] : [meta.width!, meta.height!];
-    pipeline = pipeline.resize(Math.round(w * scale), Math.round(h * scale));
-  }
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  const clean = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const { width, height } = info;
-  const degraded = degrade(task, { data: clean, width, height }, deriveSeed(seed, name, task));
-  // Through the endpoint's decoder, as a request would arrive (PNG is lossless, so the pixels are unchanged).
-  const png = await sharp(degraded.image.data, { raw: { width, height, channels: 3 } }).png().toBuffer();
-  const decoded = await decodeImage(new Uint8Array(png), 100_000_000);
+  const { data: clean, width, height } = await loadPhoto(join(imagesDir, file), scale);
+  const { degraded, decoded } = await degradedRequest(task, { data: clean, width, height }, name, seed);
   const restored = await restorePixels(models, task, decoded, refiners);
 
   const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: quantize(restored.base) };
