@@ -1,9 +1,10 @@
 // `npm run bench:endpoint`: the endpoint's restore pipeline (real base network, CPU unless --ep says otherwise)
 // under 1..N concurrent clients: images/s, p50/p95 latency per image size, and the endpoint's peak RSS.
 // Writes bench/results/endpoint-<provider>.json.
-//   --sizes 512x512,1920x1080   --clients 1,4,16   --per-client 1   --task lowlight   --ep cpu
+//   --sizes 512x512,1920x1080   --clients 1,4,16   --per-client 1   --task lowlight   --ep cpu   [--out FILE]
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     "per-client": { type: "string", default: "1" },
     task: { type: "string", default: "lowlight" },
     ep: { type: "string", default: "cpu" },
+    out: { type: "string" },
   },
 });
 const sizes = values.sizes.split(",").map((s) => s.split("x").map(Number) as [number, number]);
@@ -49,13 +51,15 @@ try {
       "inputs",
     );
     const started = performance.now();
-    const response = await fetch(`${url}/v2/models/restore-${values.task}/infer`, {
-      method: "POST",
-      body: new Uint8Array(body),
-      headers: { [inferenceHeaderLength]: String(headerLength) },
+    // node:http rather than fetch: fetch gives up after 300 s without response headers, and on a CPU the
+    // last of 16 queued requests waits far longer than that.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/v2/models/restore-${values.task}/infer`, { method: "POST", headers: { [inferenceHeaderLength]: String(headerLength) } }, (res) => {
+        res.resume().on("end", () => resolve(res.statusCode ?? 0)).on("error", reject);
+      });
+      req.on("error", reject).end(Buffer.from(body));
     });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`infer answered ${response.status}`);
+    if (status !== 200) throw new Error(`infer answered ${status}`);
     return performance.now() - started;
   };
   // Warm-up: session creation is not part of any measurement.
@@ -84,7 +88,7 @@ try {
   console.log(`endpoint peak RSS ${peakRssMiB.toFixed(0)} MiB`);
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
   await writeFile(
-    new URL(`./results/endpoint-${values.ep.replace(/,/g, "-")}.json`, import.meta.url),
+    values.out ?? new URL(`./results/endpoint-${values.ep.replace(/,/g, "-")}.json`, import.meta.url),
     `${JSON.stringify({ command: `npm run bench:endpoint -- ${process.argv.slice(2).join(" ")}`.trim(), date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model }, task: values.task, ep: values.ep, rows, peakRssMiB }, null, 2)}\n`,
   );
 } finally {

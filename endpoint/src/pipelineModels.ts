@@ -77,19 +77,28 @@ export class PipelineModels {
     );
   }
 
-  /** Creates a session on the first provider that works, dropping those that fail from later attempts. */
-  async #createSession(path: string): Promise<ort.InferenceSession> {
+  /**
+   * Creates a session on the first provider that works, dropping those that fail from later attempts. A
+   * provider with a fallback behind it must also run the model once on zeros: a GPU provider can load a model and
+   * still fail on it (an unsupported kernel, a lost device), and the run compiles its shaders before the first
+   * request needs them.
+   */
+  async #createSession(entry: ManifestEntry): Promise<ort.InferenceSession> {
     const log = this.options.log ?? ((event) => console.log(JSON.stringify(event)));
     while (this.#providers.length) {
       const provider = this.#providers[0]!;
+      let session: ort.InferenceSession | undefined;
       try {
-        const session = await ort.InferenceSession.create(path, sessionOptions(provider, this.options.threads));
+        session = await ort.InferenceSession.create(resolve(repositoryDir, entry.file), sessionOptions(provider, this.options.threads));
+        if (this.#providers.length > 1) await probe(session, entry);
         if (this.provider !== provider) log({ event: "execution_provider", provider });
         this.provider = provider;
         return session;
       } catch (error) {
+        await session?.release();
         if (this.#providers.length === 1) throw error;
-        log({ event: "execution_provider_failed", provider, fallback: this.#providers[1], error: String(error).slice(0, 300) });
+        const stage = session ? "probe run" : "session creation";
+        log({ event: "execution_provider_failed", provider, model: entry.name, stage, fallback: this.#providers[1], error: String(error).slice(0, 300) });
         this.#providers = this.#providers.slice(1);
       }
     }
@@ -108,7 +117,7 @@ export class PipelineModels {
   #session(entry: ManifestEntry): Promise<ort.InferenceSession> {
     let session = this.#sessions.get(entry.name);
     if (!session) {
-      session = this.#createSession(resolve(repositoryDir, entry.file));
+      session = this.#createSession(entry);
       // A failed load is retried on the next request rather than cached.
       session.catch(() => this.#sessions.delete(entry.name));
       this.#sessions.set(entry.name, session);
@@ -190,4 +199,16 @@ export class PipelineModels {
       },
     });
   }
+}
+
+/** One run on zeros shaped as the manifest says (a dynamic dimension as 1). */
+async function probe(session: ort.InferenceSession, entry: ManifestEntry): Promise<void> {
+  const feeds = Object.fromEntries(
+    entry.inputs.map((t) => {
+      const shape = t.shape.map((d) => (d > 0 ? d : 1));
+      return [t.name, new ort.Tensor("float32", new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
+    }),
+  );
+  const outputs = await session.run(feeds);
+  for (const value of Object.values(outputs)) value.dispose();
 }
