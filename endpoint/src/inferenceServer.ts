@@ -33,9 +33,10 @@ export interface ServerOptions {
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
-// Bumped whenever what a pipeline returns changes (2: trained PTG-RM refiners served), so the worker's cache keys,
-// which pin this version (MODEL_VERSION), never mix results of different models.
-const pipelineVersion = "2";
+// Bumped whenever what a pipeline returns changes (2: trained PTG-RM refiners served; 3: deraining and deblurring
+// retrained, each task's refiner chosen by validation gain), so the worker's cache keys, which pin this version
+// (MODEL_VERSION), never mix results of different models.
+const pipelineVersion = "3";
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 class HttpError extends Error {

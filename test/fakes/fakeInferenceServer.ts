@@ -25,7 +25,7 @@ export interface FakeInferenceServer {
 }
 
 const tasks = ["lowlight", "derain", "deblur", "denoise"];
-const servedVersion = "2";
+const servedVersion = "3";
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

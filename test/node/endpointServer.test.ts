@@ -59,9 +59,9 @@ describe("inference endpoint", () => {
     expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
     expect(await (await fetch(`${url}/v2`)).json()).toMatchObject({ extensions: ["binary_tensor_data", "model_configuration"] });
-    expect(await (await fetch(`${url}/v2/models/restore-denoise`)).json()).toMatchObject({ name: "restore-denoise", versions: ["2"] });
-    expect((await fetch(`${url}/v2/models/restore-denoise/versions/2/ready`)).status).toBe(200);
-    const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/2/config`)).json()) as { parameters: Record<string, { string_value: string }> };
+    expect(await (await fetch(`${url}/v2/models/restore-denoise`)).json()).toMatchObject({ name: "restore-denoise", versions: ["3"] });
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/3/ready`)).status).toBe(200);
+    const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/3/config`)).json()) as { parameters: Record<string, { string_value: string }> };
     expect(Number(config.parameters["base_parameter_count"]!.string_value)).toBeGreaterThan(1_000_000);
     // The base networks of models/ are servable as tensor models too.
     expect(await (await fetch(`${url}/v2/models/maxim-denoise-256`)).json()).toMatchObject({
@@ -74,7 +74,7 @@ describe("inference endpoint", () => {
   });
 
   it("restores an image over binary tensors, same size, in the requested format", { timeout: 120_000 }, async () => {
-    const response = await fetch(`${url}/v2/models/restore-denoise/versions/2/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
+    const response = await fetch(`${url}/v2/models/restore-denoise/versions/3/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
     expect(response.status).toBe(200);
     const message = decodeBinaryMessage(new Uint8Array(await response.arrayBuffer()), Number(response.headers.get(inferenceHeaderLength)), "outputs");
     // Refined when a PTG-RM for denoising is trained and served (models/manifest.json), else the base result, said so.

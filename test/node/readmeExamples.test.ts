@@ -82,7 +82,7 @@ describe("README examples", () => {
       const file = join(work, `example-${i}.mts`);
       await writeFile(file, localised(block.code));
       const { stdout } = await run(process.execPath, ["--import", "tsx", file], { cwd: work });
-      expect(stdout).toMatch(/restore-lowlight\/2/);
+      expect(stdout).toMatch(/restore-lowlight\/3/);
     }
     expect((await sharp(join(work, "dark.restored.webp")).metadata()).format).toBe("webp");
   });

@@ -29,7 +29,7 @@ describe("service routes", () => {
     expect(response.status).toBe(200);
     const body = (await response.clone().json()) as { tasks: { task: string; version: string; available: boolean }[]; limits: Record<string, unknown> };
     expect(body.tasks.map((t) => t.task)).toEqual(["lowlight", "derain", "deblur", "denoise"]);
-    expect(body.tasks.every((t) => t.version === "2" && t.available)).toBe(true);
+    expect(body.tasks.every((t) => t.version === "3" && t.available)).toBe(true);
     expect(body.limits).toMatchObject({ maxBytes: 20971520, maxPixels: 16777216, maxDimension: 8192 });
     await expectConformsToSpec(response, "/v1/models", "GET");
 
