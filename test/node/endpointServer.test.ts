@@ -70,7 +70,7 @@ describe("inference endpoint", () => {
       outputs: [{ name: "output", datatype: "FP32", shape: [1, 256, 256, 3] }],
     });
     expect((await fetch(`${url}/v2/models/restore-colorize`)).status).toBe(404);
-    expect((await fetch(`${url}/v2/models/restore-denoise/versions/3/ready`)).status).toBe(404);
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/4/ready`)).status).toBe(404);
   });
 
   it("restores an image over binary tensors, same size, in the requested format", { timeout: 120_000 }, async () => {
