@@ -17,6 +17,7 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { psnr } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize, restorePixels, tileOverlap } from "../endpoint/src/restorePipeline.js";
+import { tileGrid } from "../endpoint/src/tiling.js";
 import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
@@ -70,7 +71,7 @@ for (const task of tasks) {
       task,
       image: name,
       size,
-      tiles: Math.ceil((width - tileOverlap) / (256 - tileOverlap)) * Math.ceil((height - tileOverlap) / (256 - tileOverlap)),
+      tiles: tileGrid(height, width, 256, tileOverlap).length,
       wholePsnr: round(psnr(whole, photo.data)),
       tiledPsnr: round(psnr(tiled, photo.data)),
       tiledVsWholePsnr: round(agreement(tiled, whole, 255).psnr),

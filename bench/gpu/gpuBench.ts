@@ -18,8 +18,9 @@ import { agreement } from "../../converter/src/imageMetrics.js";
 import { repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 import { PipelineModels, type ExecutionProvider } from "../../endpoint/src/pipelineModels.js";
-import { decodeImage, encodeImage, quantize, restorePixels } from "../../endpoint/src/restorePipeline.js";
+import { decodeImage, encodeImage, quantize, restorePixels, tileOverlap } from "../../endpoint/src/restorePipeline.js";
 import { sessionOptions } from "../../endpoint/src/sessionOptions.js";
+import { tileGrid } from "../../endpoint/src/tiling.js";
 import { cardPeak, gpuName, sampleGpuMemory } from "./gpuCard.js";
 import { profileModelFlops } from "./modelFlops.js";
 
@@ -205,7 +206,7 @@ for (const provider of providers) {
       const timedRuns = stageRuns.slice(stageRuns.length - run.ms.length);
       const row: PipelineRow = {
         size,
-        tiles: Math.ceil((width - 32) / (tileSize - 32)) * Math.ceil((height - 32) / (tileSize - 32)),
+        tiles: tileGrid(height, width, tileSize, tileOverlap).length,
         runs: run.ms.length,
         firstMs: round(run.firstMs, 0),
         totalMs: round(median(run.ms), 0),
