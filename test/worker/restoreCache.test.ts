@@ -10,7 +10,7 @@ describe("POST /v1/restore caching", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toBe("image/png");
     expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
-    expect(first.headers.get("x-model-version")).toBe("restore-denoise/2");
+    expect(first.headers.get("x-model-version")).toBe("restore-denoise/3");
     expect(first.headers.get("x-refine-applied")).toBe("false");
     expect(first.headers.get("server-timing")).toMatch(/infer;dur=/);
     const firstBytes = new Uint8Array(await first.arrayBuffer());

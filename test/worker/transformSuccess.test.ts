@@ -19,7 +19,7 @@ describe("GET /cdn-cgi/restore: signed URLs", () => {
     expect(first.headers.get("content-type")).toBe("image/png");
     expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
     expect(first.headers.get("cache-control")).toBe("public, max-age=86400");
-    expect(first.headers.get("x-model-version")).toBe("restore-denoise/2");
+    expect(first.headers.get("x-model-version")).toBe("restore-denoise/3");
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
     expect(first.headers.get("server-timing")).toMatch(/source;dur=.*infer;dur=/);
     expect(first.headers.get("vary")).toBeNull();
