@@ -3,7 +3,7 @@
 // it (same seeds), then restored twice by the task's base network: as the endpoint does it (256x256 tiles,
 // 32 px overlap, blended; the endpoint's own code) and whole (the network converted at the photo's size).
 // Reports PSNR against the clean photo for both, their difference, and PSNR(tiled, whole).
-// Writes bench/results/tiled-vs-whole.json (default photo set) or --out.
+// Writes bench/results/tiled-vs-whole.json (all tasks on the default photo set) or --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";
@@ -99,7 +99,8 @@ for (const task of tasks) {
   console.log(`${task}: whole ${summary.wholePsnr} dB, tiled ${summary.tiledPsnr} dB, tiled - whole ${summary.tiledMinusWhole} dB (${summary.tiledBetterImages}/${rows.length} better tiled)`);
 }
 
-const defaultSet = values.images === undefined && values.limit === undefined;
+// Only a run over every task and all default photos replaces the committed results.
+const defaultSet = values.images === undefined && values.limit === undefined && tasks.length === TASKS.length;
 const outFile = defaultSet ? "bench/results/tiled-vs-whole.json" : (values.out ?? join(os.tmpdir(), "edge-restore-tiled-vs-whole.json"));
 await mkdir(join(outFile, ".."), { recursive: true });
 const args = process.argv.slice(2).join(" ");

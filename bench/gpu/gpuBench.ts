@@ -131,10 +131,10 @@ for (const provider of providers) {
   try {
     // Per model, on its own session (the pipeline's sessions below are separate, as the endpoint has them).
     const sessionCreateMs: Record<string, number> = {};
-    const create = async (entry: ManifestEntry, extra: ort.InferenceSession.SessionOptions = {}) => {
+    const create = async (entry: ManifestEntry, extra: ort.InferenceSession.SessionOptions = {}, label = entry.name) => {
       const started = performance.now();
       const session = await ort.InferenceSession.create(pathOf(entry), { ...sessionOptions(provider), ...extra });
-      sessionCreateMs[entry.name] = round(performance.now() - started, 0);
+      sessionCreateMs[label] = round(performance.now() - started, 0);
       return session;
     };
     const base = await create(baseEntry);
@@ -162,7 +162,7 @@ for (const provider of providers) {
     // The base output kept where the provider computed it and handed to PTG-RM as is, against the round trip.
     if (provider !== "cpu") {
       try {
-        const resident = await create(baseEntry, { preferredOutputLocation: "gpu-buffer" });
+        const resident = await create(baseEntry, { preferredOutputLocation: "gpu-buffer" }, `${baseEntry.name} (output on the device)`);
         const residentRun = await timed(tileRepeats, async () => {
           const out = (await resident.run({ [baseIn]: nhwc(tile) }))[baseOut]!;
           const refined = (await refiner.run({ base: out, degraded: nhwc(tile), osf }))["refined"]!.data as Float32Array;
