@@ -1,4 +1,4 @@
-// `npm run train -- --task <t> --osf <encoder>|zero [--steps 3000] [--seed 0] [--lr 3e-4] [--serve]`: trains one PTG-RM on
+// `npm run train -- --task <t> --osf <encoder>|zero [--steps 3000] [--seed 0] [--lr 3e-4] [--loss l1|mse|psnr] [--serve]`: trains one PTG-RM on
 // the task's training pairs (`npm run data:pairs`) with Debian's PyTorch, exports it to ONNX and installs it in
 // models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`, with a manifest entry that records the exact command,
 // seed, data and validation scores. `--serve` makes it the refiner the endpoint uses for the task.
@@ -20,13 +20,14 @@ const { values } = parseArgs({
     patch: { type: "string", default: "128" },
     batch: { type: "string", default: "8" },
     lr: { type: "string", default: "3e-4" },
+    loss: { type: "string", default: "l1" },
     serve: { type: "boolean", default: false },
     pairs: { type: "string" },
   },
 });
 const task = values.task as Task;
 if (!TASKS.includes(task) || !values.osf) {
-  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--steps N] [--seed S] [--lr L] [--serve]");
+  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
   process.exit(2);
 }
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -44,7 +45,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 const python = "/usr/bin/python3";
-const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, "--patch", values.patch, "--batch", values.batch, "--lr", values.lr];
+const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, "--patch", values.patch, "--batch", values.batch, "--lr", values.lr, "--loss", values.loss];
 await run(python, trainArgs);
 const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
   osf_dim: number;
@@ -85,7 +86,7 @@ const entry: ManifestEntry = {
   osfEncoder: values.osf === "zero" ? null : values.osf,
   served: serve || (improved && (previous?.served ?? false)),
   training: {
-    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.patch !== "128" ? ` --patch ${values.patch}` : ""}${values.batch !== "8" ? ` --batch ${values.batch}` : ""}${values.lr !== "3e-4" ? ` --lr ${values.lr}` : ""}`,
+    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.patch !== "128" ? ` --patch ${values.patch}` : ""}${values.batch !== "8" ? ` --batch ${values.batch}` : ""}${values.lr !== "3e-4" ? ` --lr ${values.lr}` : ""}${values.loss !== "l1" ? ` --loss ${values.loss}` : ""}`,
     seed: Number(values.seed),
     pairsSeed: pairs.seed,
     steps: Number(values.steps),

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from pairs import load_pairs
+from train import LOSSES, psnr_loss
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -50,6 +51,32 @@ class LoadPairsTest(unittest.TestCase):
             self.assertEqual(float(load_pairs(d, "zero")[0]["osf"].abs().sum()), 0.0)
 
 
+class LossTest(unittest.TestCase):
+    def test_psnr_loss_is_minus_the_mean_per_patch_psnr(self):
+        target = torch.zeros(2, 3, 4, 4)
+        output = torch.stack([torch.full((3, 4, 4), 0.1), torch.full((3, 4, 4), 0.01)])
+        # 20 dB and 40 dB: the loss is minus their mean, not the PSNR of the pooled squared error (about 23 dB).
+        self.assertAlmostEqual(float(psnr_loss(output, target)), -30.0, places=3)
+
+    def test_psnr_and_mse_fit_the_mean_error_and_l1_the_median(self):
+        # Residual errors like a base network's: most pixels 0.01 too bright, one in ten 0.2 too dark.
+        error = torch.full((1, 1, 10, 10), 0.01)
+        error.view(-1)[::10] = -0.2
+        fits = {}
+        for name, loss in LOSSES.items():
+            offset = torch.zeros(1, requires_grad=True)
+            optimiser = torch.optim.Adam([offset], lr=1e-3)
+            for _ in range(2000):
+                optimiser.zero_grad()
+                loss(offset.expand_as(error), error).backward()
+                optimiser.step()
+            fits[name] = float(offset)
+        mean = float(error.mean())
+        self.assertAlmostEqual(fits["mse"], mean, delta=2e-3)
+        self.assertAlmostEqual(fits["psnr"], mean, delta=2e-3)
+        self.assertAlmostEqual(fits["l1"], 0.01, delta=2e-3)
+
+
 class TrainTest(unittest.TestCase):
     def test_runs_and_reports(self):
         with tempfile.TemporaryDirectory() as d:
@@ -57,11 +84,12 @@ class TrainTest(unittest.TestCase):
             out = os.path.join(d, "run")
             subprocess.run(
                 [sys.executable, os.path.join(HERE, "train.py"), "--pairs", d, "--osf", "osf-a", "--out", out,
-                 "--steps", "4", "--patch", "16", "--batch", "2", "--eval-every", "2", "--threads", "1"],
+                 "--steps", "4", "--patch", "16", "--batch", "2", "--eval-every", "2", "--threads", "1", "--loss", "psnr"],
                 check=True, capture_output=True)
             with open(os.path.join(out, "train.json")) as f:
                 report = json.load(f)
             self.assertEqual([c["step"] for c in report["curve"]], [0, 2, 4])
+            self.assertIn("train_psnr", report["curve"][1])
             self.assertEqual(report["osf_dim"], 8)
             self.assertIn(report["best"]["step"], [0, 2, 4])
             self.assertAlmostEqual(report["best"]["val_refined_psnr"], max(c["val_refined_psnr"] for c in report["curve"]), places=6)
