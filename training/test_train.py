@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from pairs import load_pairs
+from error_stats import error_stats
 from train import LOSSES, psnr_loss
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,6 +76,17 @@ class LossTest(unittest.TestCase):
         self.assertAlmostEqual(fits["mse"], mean, delta=2e-3)
         self.assertAlmostEqual(fits["psnr"], mean, delta=2e-3)
         self.assertAlmostEqual(fits["l1"], 0.01, delta=2e-3)
+
+
+class ErrorStatsTest(unittest.TestCase):
+    def test_mean_and_median_per_channel_in_levels(self):
+        clean = torch.zeros(1, 3, 10, 10)
+        base = torch.full((1, 3, 10, 10), -1.0)  # clamped to 0: no error...
+        base[:, 0] = 2 / 255  # ...but red 2 levels too bright everywhere
+        base[:, 1].view(-1)[:10] = 100 / 255  # and green 100 levels too bright on one pixel in ten
+        stats = error_stats(base, clean, stride=1)
+        self.assertEqual(stats["mean"], [-2.0, -10.0, 0.0])
+        self.assertEqual(stats["median"], [-2.0, 0.0, 0.0])
 
 
 class TrainTest(unittest.TestCase):
