@@ -21,6 +21,7 @@ import type { EndpointMetrics } from "./metrics.js";
 import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
 import type { TensorModels } from "./tensorModels.js";
 import { AbandonedError, QueueFullError, type WorkQueue } from "./workQueue.js";
+import { pipelineVersion } from "./pipelineVersion.js";
 
 export interface ServerOptions {
   models: PipelineModels;
@@ -33,10 +34,6 @@ export interface ServerOptions {
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
-// Bumped whenever what a pipeline returns changes (2: trained PTG-RM refiners served; 3: deraining and deblurring
-// retrained, each task's refiner chosen by validation gain), so the worker's cache keys, which pin this version
-// (MODEL_VERSION), never mix results of different models.
-const pipelineVersion = "3";
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 class HttpError extends Error {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import {
   decodeBinaryMessage,
   decodeBytesElements,
@@ -25,7 +26,8 @@ export interface FakeInferenceServer {
 }
 
 const tasks = ["lowlight", "derain", "deblur", "denoise"];
-const servedVersion = "3";
+// The fake serves the version the real endpoint does, so tests of the worker see the same X-Model-Version.
+const servedVersion = pipelineVersion;
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

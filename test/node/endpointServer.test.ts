@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
+import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
@@ -59,9 +60,9 @@ describe("inference endpoint", () => {
     expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
     expect(await (await fetch(`${url}/v2`)).json()).toMatchObject({ extensions: ["binary_tensor_data", "model_configuration"] });
-    expect(await (await fetch(`${url}/v2/models/restore-denoise`)).json()).toMatchObject({ name: "restore-denoise", versions: ["3"] });
-    expect((await fetch(`${url}/v2/models/restore-denoise/versions/3/ready`)).status).toBe(200);
-    const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/3/config`)).json()) as { parameters: Record<string, { string_value: string }> };
+    expect(await (await fetch(`${url}/v2/models/restore-denoise`)).json()).toMatchObject({ name: "restore-denoise", versions: [pipelineVersion] });
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/${pipelineVersion}/ready`)).status).toBe(200);
+    const config = (await (await fetch(`${url}/v2/models/restore-lowlight/versions/${pipelineVersion}/config`)).json()) as { parameters: Record<string, { string_value: string }> };
     expect(Number(config.parameters["base_parameter_count"]!.string_value)).toBeGreaterThan(1_000_000);
     // The base networks of models/ are servable as tensor models too.
     expect(await (await fetch(`${url}/v2/models/maxim-denoise-256`)).json()).toMatchObject({
@@ -70,11 +71,11 @@ describe("inference endpoint", () => {
       outputs: [{ name: "output", datatype: "FP32", shape: [1, 256, 256, 3] }],
     });
     expect((await fetch(`${url}/v2/models/restore-colorize`)).status).toBe(404);
-    expect((await fetch(`${url}/v2/models/restore-denoise/versions/4/ready`)).status).toBe(404);
+    expect((await fetch(`${url}/v2/models/restore-denoise/versions/${Number(pipelineVersion) + 1}/ready`)).status).toBe(404);
   });
 
   it("restores an image over binary tensors, same size, in the requested format", { timeout: 120_000 }, async () => {
-    const response = await fetch(`${url}/v2/models/restore-denoise/versions/3/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
+    const response = await fetch(`${url}/v2/models/restore-denoise/versions/${pipelineVersion}/infer`, inferRequest(new Uint8Array(await photo()), { format: "png", refine: true }));
     expect(response.status).toBe(200);
     const message = decodeBinaryMessage(new Uint8Array(await response.arrayBuffer()), Number(response.headers.get(inferenceHeaderLength)), "outputs");
     // Refined when a PTG-RM for denoising is trained and served (models/manifest.json), else the base result, said so.

@@ -1,6 +1,8 @@
 // A miss runs inference once and stores the result whole; the same request is then a hit that never touches
 // the endpoint; identical concurrent requests run one inference.
 import { describe, expect, it } from "vitest";
+// The endpoint's version: the worker's MODEL_VERSION (wrangler.toml) must agree with it.
+import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import { callWorker, callWorkerWith, endpoints, inferenceCount, pngSize, restoreRequest, uniquePng } from "./helpers.js";
 
 describe("POST /v1/restore caching", () => {
@@ -10,7 +12,7 @@ describe("POST /v1/restore caching", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toBe("image/png");
     expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
-    expect(first.headers.get("x-model-version")).toBe("restore-denoise/3");
+    expect(first.headers.get("x-model-version")).toBe(`restore-denoise/${pipelineVersion}`);
     expect(first.headers.get("x-refine-applied")).toBe("false");
     expect(first.headers.get("server-timing")).toMatch(/infer;dur=/);
     const firstBytes = new Uint8Array(await first.arrayBuffer());

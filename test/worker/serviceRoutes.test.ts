@@ -1,5 +1,7 @@
 // Health, readiness, model list, and the served contract.
 import { describe, expect, it } from "vitest";
+// The endpoint's version: the worker's MODEL_VERSION (wrangler.toml) must agree with it.
+import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import { openapiYaml } from "../../worker/src/generated/openapiDocument.js";
 import { expectConformsToSpec } from "./openapiConformance.js";
 import { callWorker, callWorkerWith, endpoints } from "./helpers.js";
@@ -29,7 +31,7 @@ describe("service routes", () => {
     expect(response.status).toBe(200);
     const body = (await response.clone().json()) as { tasks: { task: string; version: string; available: boolean }[]; limits: Record<string, unknown> };
     expect(body.tasks.map((t) => t.task)).toEqual(["lowlight", "derain", "deblur", "denoise"]);
-    expect(body.tasks.every((t) => t.version === "3" && t.available)).toBe(true);
+    expect(body.tasks.every((t) => t.version === pipelineVersion && t.available)).toBe(true);
     expect(body.limits).toMatchObject({ maxBytes: 20971520, maxPixels: 16777216, maxDimension: 8192 });
     await expectConformsToSpec(response, "/v1/models", "GET");
 

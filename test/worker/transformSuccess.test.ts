@@ -2,6 +2,8 @@
 // negotiates and varies, concurrent identical requests share one download and one inference, onerror=redirect,
 // and the worker accepts exactly what the SDK signs (the known answer included).
 import { afterEach, describe, expect, it, vi } from "vitest";
+// The endpoint's version: the worker's MODEL_VERSION (wrangler.toml) must agree with it.
+import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import { knownAnswer } from "../fakes/transformKnownAnswer.js";
 import { seededPng } from "../fakes/seededPng.js";
 import { callWorker, callWorkerWith, endpoints, inferenceCount, pngSize } from "./helpers.js";
@@ -19,7 +21,7 @@ describe("GET /cdn-cgi/restore: signed URLs", () => {
     expect(first.headers.get("content-type")).toBe("image/png");
     expect(first.headers.get("cache-status")).toBe("edge-restore; fwd=uri-miss; stored");
     expect(first.headers.get("cache-control")).toBe("public, max-age=86400");
-    expect(first.headers.get("x-model-version")).toBe("restore-denoise/3");
+    expect(first.headers.get("x-model-version")).toBe(`restore-denoise/${pipelineVersion}`);
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
     expect(first.headers.get("server-timing")).toMatch(/source;dur=.*infer;dur=/);
     expect(first.headers.get("vary")).toBeNull();

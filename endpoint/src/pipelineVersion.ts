@@ -1,0 +1,5 @@
+// The version of every restore-<task> pipeline model. Bumped whenever what a pipeline returns changes, so the
+// worker's cache keys, which pin it (MODEL_VERSION in wrangler.toml), never mix results of different models.
+// 2: trained PTG-RM refiners served. 3: deraining and deblurring retrained, each task's refiner chosen by
+// validation gain. 4: every refiner retrained with the PSNR loss; denoising refined for the first time.
+export const pipelineVersion = "4";
