@@ -11,16 +11,18 @@ import { readManifest, sha256, tritonConfig, writeAtomically, writeManifest, typ
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 
+// train.py's tuning options, passed through; the recorded command names those that differ from these defaults.
+const tuningDefaults = { patch: "128", batch: "8", lr: "3e-4", loss: "l1" };
+type TuningOption = keyof typeof tuningDefaults;
+const tuningOptions = Object.keys(tuningDefaults) as TuningOption[];
+
 const { values } = parseArgs({
   options: {
     task: { type: "string" },
     osf: { type: "string" },
     steps: { type: "string", default: "3000" },
     seed: { type: "string", default: "0" },
-    patch: { type: "string", default: "128" },
-    batch: { type: "string", default: "8" },
-    lr: { type: "string", default: "3e-4" },
-    loss: { type: "string", default: "l1" },
+    ...Object.fromEntries(tuningOptions.map((option) => [option, { type: "string", default: tuningDefaults[option] }])) as Record<TuningOption, { type: "string"; default: string }>,
     serve: { type: "boolean", default: false },
     pairs: { type: "string" },
   },
@@ -45,7 +47,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 const python = "/usr/bin/python3";
-const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, "--patch", values.patch, "--batch", values.batch, "--lr", values.lr, "--loss", values.loss];
+const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
 await run(python, trainArgs);
 const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
   osf_dim: number;
@@ -66,6 +68,10 @@ const pairs = JSON.parse(await readFile(join(pairsDir, "index.json"), "utf8")) a
 const improved = report.best.step > 0 && report.best.val_refined_psnr > report.val_base_psnr;
 if (values.serve && !improved) console.log(`${name}: no validation gain over the base, so it is installed but not served`);
 const serve = values.serve && improved;
+const tuned = tuningOptions
+  .filter((option) => values[option] !== tuningDefaults[option])
+  .map((option) => ` --${option} ${values[option]}`)
+  .join("");
 const image = (tensorName: string) => ({ name: tensorName, datatype: "FP32" as const, shape: [1, -1, -1, 3] });
 const manifest = await readManifest();
 const previous = manifest.models.find((m) => m.name === name);
@@ -86,7 +92,7 @@ const entry: ManifestEntry = {
   osfEncoder: values.osf === "zero" ? null : values.osf,
   served: serve || (improved && (previous?.served ?? false)),
   training: {
-    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.patch !== "128" ? ` --patch ${values.patch}` : ""}${values.batch !== "8" ? ` --batch ${values.batch}` : ""}${values.lr !== "3e-4" ? ` --lr ${values.lr}` : ""}${values.loss !== "l1" ? ` --loss ${values.loss}` : ""}`,
+    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${tuned}`,
     seed: Number(values.seed),
     pairsSeed: pairs.seed,
     steps: Number(values.steps),

@@ -3,9 +3,9 @@
     /usr/bin/python3 training/train.py --pairs DIR --osf osf-mobilenetv2|zero --out DIR [--steps 3000]
         [--patch 128] [--batch 8] [--lr 3e-4] [--loss l1|mse|psnr] [--seed 0] [--threads 2]
 
-L1 (default), MSE or PSNR loss on random patches with flips and 90-degree rotations; Adam with cosine decay. The validation split
-(training photos held out by the pair builder, never the test photos) is scored every --eval-every steps on whole
-crops; the best checkpoint by validation PSNR is kept. Writes ptg_rm.pt and train.json (arguments, curve, timings).
+L1 (default), MSE or PSNR loss on random patches with flips and 90-degree rotations; Adam with cosine decay. The
+validation split (training photos held out by the pair builder, never the test photos) is scored every
+--eval-every steps on whole crops; the best checkpoint by validation PSNR is kept. Writes ptg_rm.pt and train.json (arguments, curve, timings).
 """
 import argparse
 import json
@@ -20,16 +20,16 @@ from pairs import load_pairs
 from ptg_rm import PTGRM, parameter_count
 
 
-def psnr(a, b):
-    mse = F.mse_loss(a.clamp(0, 1), b, reduction="none").mean(dim=(1, 2, 3))
-    return (10 * torch.log10(1.0 / mse.clamp_min(1e-10))).mean().item()
-
-
 def psnr_loss(output, target):
     """Minus the mean per-patch PSNR: the evaluation's own measure, so every patch counts in dB, as every photo
     does in the mean PSNR, rather than in squared error, where the worst patches dominate."""
     mse = F.mse_loss(output, target, reduction="none").mean(dim=(1, 2, 3))
     return (10 * torch.log10(mse + 1e-8)).mean()
+
+
+def psnr(a, b):
+    """Mean per-image PSNR of a (clamped, as the endpoint's 8-bit output is) against b."""
+    return -psnr_loss(a.clamp(0, 1), b).item()
 
 
 # The base networks' errors are skewed: most pixels are slightly off, a few (rain left in, dark residual noise) far

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+// The version the real endpoint serves, so tests of the worker see the same X-Model-Version.
 import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import {
   decodeBinaryMessage,
@@ -26,8 +27,6 @@ export interface FakeInferenceServer {
 }
 
 const tasks = ["lowlight", "derain", "deblur", "denoise"];
-// The fake serves the version the real endpoint does, so tests of the worker see the same X-Model-Version.
-const servedVersion = pipelineVersion;
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -68,11 +67,11 @@ export async function startFakeInferenceServer(
       if (!match || !match[1]!.startsWith("restore-") || !tasks.includes(task!)) {
         return json(res, 404, { error: `unknown model '${match?.[1] ?? url.pathname}'` });
       }
-      const version = match[2] ?? servedVersion;
-      if (version !== servedVersion) return json(res, 404, { error: `model '${match[1]}' has no version ${version}` });
+      const version = match[2] ?? pipelineVersion;
+      if (version !== pipelineVersion) return json(res, 404, { error: `model '${match[1]}' has no version ${version}` });
       const action = match[3];
       if (action === "/ready" || action === undefined) {
-        return json(res, 200, action ? {} : { name: match[1], versions: [servedVersion], platform: "fake", inputs: [], outputs: [] });
+        return json(res, 200, action ? {} : { name: match[1], versions: [pipelineVersion], platform: "fake", inputs: [], outputs: [] });
       }
       if (action === "/config") {
         return json(res, 200, {
