@@ -1,5 +1,7 @@
 // TF.js graph model → ONNX at a fixed input shape [batch, height, width, 3].
 // Input `input` and output `output` are NHWC float32.
+import { storeWeightsAsFp16 } from "./fp16Weights.js";
+import { optimizeGraph, type OptimizeReport } from "./optimize/optimizeGraph.js";
 import { foldShapeNodes, topologicalOrder } from "./shapeFolding.js";
 import { TfToOnnxEmitter, type Precision } from "./tfOpsToOnnx.js";
 import { readTfjsGraph } from "./tfjsGraph.js";
@@ -11,6 +13,11 @@ export interface ConvertOptions {
   /** Default 1. */
   batch?: number;
   precision: Precision;
+  /**
+   * Run the graph optimizer (default). Off gives the op-by-op translation the project served up to pipeline
+   * version 4: the baseline `npm run bench:models` compares against.
+   */
+  optimize?: boolean;
   /** Stored in the model's metadata_props. */
   metadata?: Record<string, string>;
 }
@@ -21,6 +28,8 @@ export interface ConvertResult {
   onnxNodes: number;
   /** Float parameters of the original model (weights read by value ops, not shape arithmetic). */
   parameterCount: number;
+  /** What the optimizer did, when it ran. */
+  optimized?: OptimizeReport;
 }
 
 export async function convertTfjsModel(options: ConvertOptions): Promise<ConvertResult> {
@@ -40,7 +49,7 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
     pending.push(...byName.get(name)!.inputs);
   }
 
-  const e = new TfToOnnxEmitter(graph, folding, options.precision);
+  const e = new TfToOnnxEmitter(graph, folding);
   const input = "input";
   e.b.dtypes.set(input, "float32");
   e.bind(graph.inputName, input);
@@ -48,6 +57,8 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
     if (needed.has(node.name) && node.op !== "Placeholder" && !graph.weights.has(node.name) && !folding.folded.has(node.name)) e.emit(node);
   }
   e.b.node("Identity", [e.ref(graph.outputName)], ["output"]);
+  const optimized = options.optimize === false ? undefined : optimizeGraph(e.b, new Map([["input", shape]]), ["output"]);
+  if (options.precision === "fp16") storeWeightsAsFp16(e.b);
 
   const io = (name: string) => ({ name, dtype: "float32" as const, shape });
   const onnx = e.b.toModel("maxim", [io("input")], [io("output")], options.metadata ?? {});
@@ -55,5 +66,5 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
   for (const [name, w] of graph.weights) {
     if (w.dtype === "float32" && needed.has(name)) parameterCount += w.data.length;
   }
-  return { onnx, tfNodes: graph.nodes.length, onnxNodes: e.b.nodes.length, parameterCount };
+  return { onnx, tfNodes: graph.nodes.length, onnxNodes: e.b.nodes.length, parameterCount, ...(optimized ? { optimized } : {}) };
 }

@@ -1,5 +1,6 @@
 // Accumulates an ONNX graph (nodes, initializers, inputs, outputs) and serialises it deterministically:
-// same calls in the same order → byte-identical model.
+// same calls in the same order → byte-identical model. Nodes are plain data (GraphNode) until serialisation, so
+// the optimizer (converter/src/optimize/) can rewrite them.
 import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
 
 const { onnx } = onnxProto;
@@ -26,7 +27,17 @@ export interface Initializer {
   raw: Uint8Array;
 }
 
-type AttrValue = number | string | number[];
+/** An attribute: an int, a string, a list of ints, or a float (`{ float }`, since a JS number is taken as an int). */
+export type AttrValue = number | string | number[] | { float: number };
+
+export interface GraphNode {
+  opType: string;
+  /** Operator set domain; "" (ONNX) when absent. */
+  domain?: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, AttrValue>;
+}
 
 export interface ValueInfo {
   name: string;
@@ -36,9 +47,11 @@ export interface ValueInfo {
 }
 
 export class OnnxGraphBuilder {
-  readonly nodes: OnnxTypes.INodeProto[] = [];
+  nodes: GraphNode[] = [];
   readonly initializers = new Map<string, Initializer>();
   readonly dtypes = new Map<string, OnnxDtype>();
+  /** ONNX opset the model imports (the optimizer raises it when it emits a newer op). */
+  opset = 17;
   #counter = 0;
 
   /** A fresh tensor name derived from `base`. */
@@ -54,7 +67,6 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-
   dtypeOf(name: string): OnnxDtype {
     const dtype = this.dtypes.get(name);
     if (!dtype) throw new Error(`no dtype known for tensor ${name}`);
@@ -65,28 +77,23 @@ export class OnnxGraphBuilder {
   node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> = {}, outDtype?: OnnxDtype): string {
     const dtype = outDtype ?? this.dtypeOf(inputs[0]!);
     for (const o of outputs) this.dtypes.set(o, dtype);
-    this.nodes.push({
-      opType,
-      input: inputs,
-      output: outputs,
-      name: outputs[0],
-      attribute: Object.entries(attrs).map(([name, value]) => attribute(name, value)),
-    });
+    this.nodes.push({ opType, inputs, outputs, attrs });
     return outputs[0]!;
   }
 
   /** Serialises with the given graph inputs/outputs, keeping only initializers some node reads. */
   toModel(name: string, inputs: ValueInfo[], outputs: ValueInfo[], metadata: Record<string, string>): Uint8Array {
-    const used = new Set(this.nodes.flatMap((n) => n.input ?? []));
+    const used = new Set(this.nodes.flatMap((n) => n.inputs));
+    const domains = [...new Set(this.nodes.map((n) => n.domain ?? ""))].filter((d) => d !== "").sort();
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: "edge-restore tfjs-to-onnx",
       producerVersion: "1",
-      opsetImport: [{ domain: "", version: 17 }],
+      opsetImport: [{ domain: "", version: this.opset }, ...domains.map((domain) => ({ domain, version: 1 }))],
       metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
       graph: {
         name,
-        node: this.nodes,
+        node: this.nodes.map(nodeProto),
         initializer: [...this.initializers.entries()]
           .filter(([n]) => used.has(n))
           .map(([n, init]) => ({ name: n, dataType: dataType[init.dtype], dims: init.shape, rawData: init.raw })),
@@ -96,6 +103,17 @@ export class OnnxGraphBuilder {
     });
     return onnx.ModelProto.encode(model).finish();
   }
+}
+
+function nodeProto(n: GraphNode): OnnxTypes.INodeProto {
+  return {
+    opType: n.opType,
+    ...(n.domain ? { domain: n.domain } : {}),
+    input: n.inputs,
+    output: n.outputs,
+    name: n.outputs[0],
+    attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
+  };
 }
 
 function valueInfo(v: ValueInfo): OnnxTypes.IValueInfoProto {
@@ -114,5 +132,6 @@ function attribute(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === "number") return { name, type: T.INT, i: value };
   if (typeof value === "string") return { name, type: T.STRING, s: new TextEncoder().encode(value) };
-  return { name, type: T.INTS, ints: value };
+  if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
+  return { name, type: T.FLOAT, f: value.float };
 }

@@ -1,32 +1,23 @@
 // Translates TensorFlow GraphDef ops (as found in the MAXIM TF.js graphs) into ONNX opset 17 nodes.
 // TF tensors are NHWC; ONNX Conv wants NCHW, so convolutions are wrapped in transposes (ONNX Runtime's
 // transpose optimizer cancels the adjacent pairs).
-import { Float16Array } from "@petamoriken/float16";
-import { OnnxGraphBuilder, onnxDataType } from "./onnxGraphBuilder.js";
+import { OnnxGraphBuilder } from "./onnxGraphBuilder.js";
 import type { ShapeFolding } from "./shapeFolding.js";
 import { attrInt, attrInts, attrString, type ConstTensor, type TfGraph, type TfNode } from "./tfjsGraph.js";
 
-/**
- * fp16: weights stored as fp16 (half the file) and widened to fp32 when the session loads them; arithmetic
- * stays fp32. Whole-graph fp16 arithmetic was tried and gives NaN from 128x128 tiles up (sums over the image
- * pass fp16's 65504 even with the normalisation ops kept in fp32).
- */
+/** fp32, or fp32 arithmetic with weights stored fp16 (see fp16Weights.ts). */
 export type Precision = "fp32" | "fp16";
 
 const raw = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 
 export class TfToOnnxEmitter {
   readonly b = new OnnxGraphBuilder();
-  readonly precision: Precision;
   readonly #emitted = new Map<string, string>();
 
   constructor(
     readonly graph: TfGraph,
     readonly folding: ShapeFolding,
-    precision: Precision,
-  ) {
-    this.precision = precision;
-  }
+  ) {}
 
   /** The constant value of a TF node (a weight or a folded shape-only node), or undefined. */
   constValue(name: string): ConstTensor | undefined {
@@ -55,16 +46,10 @@ export class TfToOnnxEmitter {
     return tensor;
   }
 
-  /** A constant input: float weights of fp16 models are stored fp16 and cast to fp32 (folded at load). */
+  /** A constant input, as an initializer. */
   constant(name: string, value: ConstTensor): string {
     if (this.b.dtypes.has(name)) return name; // already made (e.g. a filter shared by two convolutions)
-    const data = value.data;
-    if (value.dtype === "float32" && this.precision === "fp16" && survivesFp16(value.data as Float32Array)) {
-      const half = new Uint16Array(new Float16Array(data as Float32Array).buffer);
-      const stored = this.b.addInitializer(`${name}__fp16`, { dtype: "float16", shape: value.shape, raw: raw(half) });
-      return this.b.node("Cast", [stored], [name], { to: onnxDataType("float32") }, "float32");
-    }
-    return this.b.addInitializer(name, { dtype: value.dtype, shape: value.shape, raw: raw(data) });
+    return this.b.addInitializer(name, { dtype: value.dtype, shape: value.shape, raw: raw(value.data) });
   }
 
   /** An int64 constant (ONNX wants int64 for shapes, axes and slice bounds). */
@@ -83,20 +68,6 @@ export class TfToOnnxEmitter {
     if (!convert) throw new Error(`unsupported op ${node.op} (${node.name})`);
     this.bind(node.name, convert(this, node, node.name));
   }
-}
-
-/**
- * Whether a float constant can be stored as fp16. Folded shape arithmetic holds integer-valued grids (pixel
- * coordinates at 256x256 reach 65535): fp16 has integers exact only to 2048, so such tensors stay fp32.
- */
-function survivesFp16(data: Float32Array): boolean {
-  let integral = true;
-  let max = 0;
-  for (const v of data) {
-    if (integral && !Number.isInteger(v)) integral = false;
-    max = Math.max(max, Math.abs(v));
-  }
-  return max <= 65504 && !(integral && max > 2048);
 }
 
 type Converter = (e: TfToOnnxEmitter, node: TfNode, out: string) => string;
