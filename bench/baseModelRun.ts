@@ -1,30 +1,40 @@
-// One measurement process for bench/baseModels.ts: loads one base network in one runtime, runs it on the
-// same 256x256 photo crop `runs` times, and prints JSON (its own process, so peak RSS is this model's alone).
-//   tsx bench/baseModelRun.ts <task> <onnx|tfjs-wasm> <tile> <runs>
+// One measurement process for bench/baseModels.ts: loads one base network in one runtime, runs it on the same
+// photo crop `runs` times, and prints JSON (its own process, so peak RSS is this model's alone). ONNX models run
+// with the endpoint's session options; afterwards one profiled run gives the op-type breakdown (after the peak
+// RSS is read, so the profiler's session does not count). An optional JSON argument overrides session options
+// (bench/sessionSettings.ts); a model with a batch dimension above 1 runs that many copies of the crop at once.
+//   tsx bench/baseModelRun.ts <task> <model.onnx | tfjs-wasm> <height> <width> <runs> ['{"intraOpNumThreads":1}']
 import { join } from "node:path";
+import * as ort from "onnxruntime-node";
 import { maximModels, packageDir } from "../converter/src/maximModels.js";
-import { repositoryDir } from "../converter/src/modelRepository.js";
-import { createCpuSession, runNhwc } from "../converter/src/onnxRun.js";
-import { readCenterCrop } from "../converter/src/reference/imageCrop.js";
+import sharp from "sharp";
 import { loadTfjsGraphModel } from "../converter/src/reference/loadTfjsModel.js";
 import { initTfjsWasm, runTfjsReference } from "../converter/src/reference/tfjsReference.js";
+import { sessionOptions } from "../endpoint/src/sessionOptions.js";
+import { opTimes, profiledRun } from "./onnxProfile.js";
 
-const [task, runtime, tileArg, runsArg] = process.argv.slice(2);
-const tile = Number(tileArg);
+const [task, runtime, heightArg, widthArg, runsArg, optionsArg] = process.argv.slice(2);
+const [height, width] = [Number(heightArg), Number(widthArg)];
 const source = maximModels.find((m) => m.task === task);
-if (!source || (runtime !== "onnx" && runtime !== "tfjs-wasm")) throw new Error("usage: <task> <onnx|tfjs-wasm> <tile> <runs>");
-// The same input for both runtimes: the denoising package's real noisy photo.
-const input = await readCenterCrop(join(packageDir(maximModels.find((m) => m.task === "denoise")!), "assets", "fixture.png"), tile, tile);
+if (!source || !runtime || !height || !width) throw new Error("usage: <task> <model.onnx|tfjs-wasm> <height> <width> <runs>");
+// The same input for every runtime: the enhancement package's photo (470x470), scaled to cover the tile.
+const photo = join(packageDir(maximModels.find((m) => m.task === "lowlight")!), "assets", "fixture.png");
+const pixels = await sharp(photo).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer();
+const input = Float32Array.from(pixels, (v) => v / 255);
 
+const options = { ...sessionOptions("cpu"), ...(optionsArg ? (JSON.parse(optionsArg) as ort.InferenceSession.SessionOptions) : {}) };
 let started = performance.now();
 let run: () => Promise<Float32Array>;
-if (runtime === "onnx") {
-  const session = await createCpuSession(join(repositoryDir, `maxim-${task}-${tile}/1/model.onnx`));
-  run = () => runNhwc(session, input, tile, tile);
-} else {
+if (runtime === "tfjs-wasm") {
   await initTfjsWasm();
   const model = await loadTfjsGraphModel(join(packageDir(source), "models"));
-  run = () => runTfjsReference(model, input, tile, tile);
+  run = () => runTfjsReference(model, input, height, width);
+} else {
+  const session = await ort.InferenceSession.create(runtime, options);
+  const batch = Number(session.inputMetadata[0]?.isTensor ? session.inputMetadata[0].shape[0] : 1) || 1;
+  const batched = new Float32Array(batch * input.length);
+  for (let i = 0; i < batch; i++) batched.set(input, i * input.length);
+  run = async () => (await session.run({ input: new ort.Tensor("float32", batched, [batch, height, width, 3]) }))["output"]!.data as Float32Array;
 }
 const loadMs = performance.now() - started;
 const runsMs: number[] = [];
@@ -33,4 +43,9 @@ for (let i = 0; i < Number(runsArg); i++) {
   await run();
   runsMs.push(performance.now() - started);
 }
-console.log(JSON.stringify({ loadMs, runsMs, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+const profile =
+  runtime === "tfjs-wasm" || optionsArg
+    ? undefined
+    : opTimes(await profiledRun(runtime, { input: new ort.Tensor("float32", input, [1, height, width, 3]) }, options, 2));
+console.log(JSON.stringify({ loadMs, runsMs, peakRssMiB, profile }));

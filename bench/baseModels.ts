@@ -1,46 +1,105 @@
-// `npm run bench:models`: per-tile latency and peak memory of each converted base network on onnxruntime-node
-// (CPU) against the original TF.js graph on tfjs wasm, same 256x256 input, same run, one process per
-// measurement. The first run of each is a warm-up and is not counted. Writes bench/results/base-models.json.
-//   --runs 3   --tile 256   --only denoise
+// `npm run bench:models`: per-tile latency, time per megapixel of network input, peak memory and where the time
+// goes (onnxruntime profile, op types) of each MAXIM base network in three forms, in one run, one process per
+// measurement:
+//   - the converter's optimized fp32 file (what models/ serves),
+//   - the op-by-op translation the converter made before its optimizer (`optimize: false`, built here into a
+//     temporary folder: the baseline),
+//   - the original TF.js graph on tfjs wasm (at the first tile shape listed only: it takes 10x longer).
+// The first run of each is a warm-up and is not counted. Writes bench/results/base-models.json.
+//   --runs 3   --tiles 256[,512,384x512]   --only denoise   --no-tfjs   --out bench/results/base-models.json
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
+import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { maximModels, type Task } from "../converter/src/maximModels.js";
+import { convertTfjsModel } from "../converter/src/convertTfjsModel.js";
+import { maximModels, packageDir, type Task } from "../converter/src/maximModels.js";
+import { repositoryDir } from "../converter/src/modelRepository.js";
+import { median } from "./loadRounds.js";
+import { formatOpTimes, type OpTimes } from "./onnxProfile.js";
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, tile: { type: "string", default: "256" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    tiles: { type: "string", default: "256" },
+    only: { type: "string" },
+    "no-tfjs": { type: "boolean", default: false },
+    out: { type: "string", default: "bench/results/base-models.json" },
+  },
+});
 const runs = Number(values.runs);
 const only = values.only?.split(",") as Task[] | undefined;
+const tiles = values.tiles.split(",").map((t) => (t.includes("x") ? t.split("x").map(Number) : [Number(t), Number(t)]) as [number, number]);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+interface Measurement {
+  loadMs: number;
+  runsMs: number[];
+  peakRssMiB: number;
+  profile?: OpTimes;
+  tileMsMedian: number;
+  /** Seconds per megapixel of network input. */
+  sPerMegapixel: number;
+}
 
-interface Measurement { loadMs: number; runsMs: number[]; peakRssMiB: number }
-async function measure(task: Task, runtime: "onnx" | "tfjs-wasm"): Promise<Measurement & { tileMsMedian: number }> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/baseModelRun.ts", task, runtime, values.tile, String(runs + 1)], {
-    maxBuffer: 1 << 20,
+async function measure(task: Task, runtime: string, height: number, width: number): Promise<Measurement> {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/baseModelRun.ts", task, runtime, String(height), String(width), String(runs + 1)], {
+    maxBuffer: 1 << 24,
   });
-  const m = JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
-  return { ...m, tileMsMedian: median(m.runsMs.slice(1)) };
+  const m = JSON.parse(stdout.trim().split("\n").pop()!) as Omit<Measurement, "tileMsMedian" | "sPerMegapixel">;
+  const tileMsMedian = median(m.runsMs.slice(1));
+  return { ...m, tileMsMedian, sPerMegapixel: tileMsMedian / 1000 / ((height * width) / 1e6) };
 }
 
-const rows = [];
-for (const { task } of maximModels.filter((m) => !only || only.includes(m.task))) {
-  const onnx = await measure(task, "onnx");
-  const tfjs = await measure(task, "tfjs-wasm");
-  const row = { task, onnx, tfjsWasm: tfjs, speedup: tfjs.tileMsMedian / onnx.tileMsMedian };
-  rows.push(row);
-  console.log(
-    `${task.padEnd(9)} onnx ${(onnx.tileMsMedian / 1000).toFixed(2)} s/tile (peak ${onnx.peakRssMiB.toFixed(0)} MiB)  ` +
-      `tfjs-wasm ${(tfjs.tileMsMedian / 1000).toFixed(2)} s/tile (peak ${tfjs.peakRssMiB.toFixed(0)} MiB)  speed-up ${row.speedup.toFixed(1)}x`,
-  );
+const scratch = await mkdtemp(join(os.tmpdir(), "edge-restore-bench-models-"));
+/** The converted file: from models/ when it is there at this size, else converted into the scratch folder. */
+async function modelFile(task: Task, height: number, width: number, optimize: boolean): Promise<string> {
+  const name = `maxim-${task}-${height === width ? height : `${height}x${width}`}`;
+  const served = join(repositoryDir, name, "1", "model.onnx");
+  if (optimize && existsSync(served)) return served;
+  const source = maximModels.find((m) => m.task === task)!;
+  const file = join(scratch, `${name}${optimize ? "" : "-baseline"}.onnx`);
+  const converted = await convertTfjsModel({ modelDir: `${packageDir(source)}models`, height, width, precision: "fp32", optimize });
+  await writeFile(file, converted.onnx);
+  return file;
 }
-await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+
+const fmt = (m: Measurement) => `${(m.tileMsMedian / 1000).toFixed(2)} s/tile ${m.sPerMegapixel.toFixed(1)} s/MP (peak ${m.peakRssMiB.toFixed(0)} MiB)`;
+const rows = [];
+try {
+  for (const { task } of maximModels.filter((m) => !only || only.includes(m.task))) {
+    for (const [height, width] of tiles) {
+      const [baselineFile, optimizedFile] = [await modelFile(task, height, width, false), await modelFile(task, height, width, true)];
+      const baseline = await measure(task, baselineFile, height, width);
+      const optimized = await measure(task, optimizedFile, height, width);
+      const first = height === tiles[0]![0] && width === tiles[0]![1];
+      const tfjs = values["no-tfjs"] || !first ? undefined : await measure(task, "tfjs-wasm", height, width);
+      const row = {
+        task,
+        tile: `${height}x${width}`,
+        optimized,
+        baseline,
+        ...(tfjs ? { tfjsWasm: tfjs } : {}),
+        speedupOverBaseline: baseline.tileMsMedian / optimized.tileMsMedian,
+        ...(tfjs ? { speedupOverTfjsWasm: tfjs.tileMsMedian / optimized.tileMsMedian } : {}),
+      };
+      rows.push(row);
+      console.log(`${task} ${row.tile}`);
+      console.log(`  optimized ${fmt(optimized)}  GEMM-type ${(optimized.profile!.gemmShare * 100).toFixed(0)}%: ${formatOpTimes(optimized.profile!)}`);
+      console.log(`  baseline  ${fmt(baseline)}  GEMM-type ${(baseline.profile!.gemmShare * 100).toFixed(0)}%: ${formatOpTimes(baseline.profile!)}`);
+      if (tfjs) console.log(`  tfjs-wasm ${fmt(tfjs)}`);
+      console.log(`  optimized vs baseline ${row.speedupOverBaseline.toFixed(2)}x${tfjs ? `, vs tfjs-wasm ${row.speedupOverTfjsWasm!.toFixed(1)}x` : ""}`);
+    }
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+const out = values.out;
+await mkdir(join(out, ".."), { recursive: true });
+const command = ["npm run bench:models", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
 await writeFile(
-  new URL("./results/base-models.json", import.meta.url),
-  `${JSON.stringify({ command: "npm run bench:models", date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, tile: Number(values.tile), runsCounted: runs, rows }, null, 2)}\n`,
+  out,
+  `${JSON.stringify({ command, date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, runsCounted: runs, rows }, null, 2)}\n`,
 );
-console.log("wrote bench/results/base-models.json");
+console.log(`wrote ${out}`);

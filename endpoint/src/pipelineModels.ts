@@ -2,11 +2,13 @@
 // encoders that feed their prior. One onnxruntime session per model, created on first use and kept: session
 // creation takes seconds, a tile far less than that. Execution providers are tried in the configured order
 // (e.g. webgpu, then cpu); the first that works is kept for every later model.
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { sessionOptions } from "./sessionOptions.js";
 import { TileBatcher } from "./tileBatcher.js";
+import type { TileShape } from "./tiling.js";
 import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 
@@ -22,8 +24,8 @@ export interface Refiner {
   entry: ManifestEntry;
   /** Encoder whose features it takes, or null when its prior input is fed zeros (the zero-prior twin). */
   osfEncoder: string | null;
-  /** base and degraded: NHWC tiles (`size` x `size`, 3 channels); osf: the prior vector. */
-  run(base: Float32Array, degraded: Float32Array, osf: Float32Array, size: number): Promise<Float32Array>;
+  /** base and degraded: NHWC tiles of shape `tile` (3 channels); osf: the prior vector. */
+  run(base: Float32Array, degraded: Float32Array, osf: Float32Array, tile: TileShape): Promise<Float32Array>;
   /** Length of the prior vector. */
   osfDim: number;
 }
@@ -46,6 +48,10 @@ export interface PipelineModelsOptions {
   extraEntries?: ManifestEntry[];
   /** Tests: these entries instead of models/manifest.json. */
   entries?: ManifestEntry[];
+  /** Another manifest instead of models/manifest.json (its relative file paths are relative to its folder). */
+  manifest?: string;
+  /** Only these tile shapes of the base networks (benchmarks: the 256x256-only pipeline); default: all built. */
+  tiles?: TileShape[];
   /** Largest batch for base networks whose batch dimension is dynamic (default 4); fixed-batch models use theirs. */
   maxBatch?: number;
   /** How long a tile may wait for others to fill a batch (default 5 ms). */
@@ -64,16 +70,23 @@ export class PipelineModels {
   private constructor(
     readonly entries: ManifestEntry[],
     readonly options: PipelineModelsOptions,
+    /** Where relative model file paths start. */
+    readonly dir: string,
   ) {
     this.#providers = options.providers ?? ["cpu"];
   }
 
   static async load(options: PipelineModelsOptions = {}): Promise<PipelineModels> {
-    const manifest = options.entries ? { models: options.entries } : await readManifest();
+    const manifest = options.entries ? { models: options.entries } : await readManifest(options.manifest);
+    const dir = options.manifest ? dirname(resolve(options.manifest)) : repositoryDir;
     const precision = options.precision ?? "fp32";
+    // A base network is used at the tile shapes that are built (`npm run models` builds them all by default).
+    const built = (m: ManifestEntry) =>
+      m.role !== "base" || (existsSync(resolve(dir, m.file)) && (!options.tiles || options.tiles.some((t) => t.height === m.tile.height && t.width === m.tile.width)));
     return new PipelineModels(
-      [...manifest.models.filter((m) => (m.role === "base" && m.precision === precision) || m.role !== "base"), ...(options.extraEntries ?? [])],
+      [...manifest.models.filter((m) => ((m.role === "base" && m.precision === precision) || m.role !== "base") && built(m)), ...(options.extraEntries ?? [])],
       options,
+      dir,
     );
   }
 
@@ -89,7 +102,7 @@ export class PipelineModels {
       const provider = this.#providers[0]!;
       let session: ort.InferenceSession | undefined;
       try {
-        session = await ort.InferenceSession.create(resolve(repositoryDir, entry.file), sessionOptions(provider, this.options.threads));
+        session = await ort.InferenceSession.create(resolve(this.dir, entry.file), sessionOptions(provider, this.options.threads));
         if (this.#providers.length > 1) await probe(session, entry);
         if (this.provider !== provider) log({ event: "execution_provider", provider });
         this.provider = provider;
@@ -105,8 +118,20 @@ export class PipelineModels {
     throw new Error("no execution provider configured");
   }
 
+  /** The task's base network at its smallest tile shape (the same network at every shape). */
   forTask(task: Task): ManifestEntry | undefined {
-    return this.entries.find((e) => e.role === "base" && e.task === task);
+    return this.#baseEntries(task)[0];
+  }
+
+  /** The tile shapes the task's base network is built at (models/manifest.json), smallest first. */
+  tileShapes(task: Task): TileShape[] {
+    return this.#baseEntries(task).map((e) => ({ height: e.tile.height, width: e.tile.width }));
+  }
+
+  #baseEntries(task: Task): ManifestEntry[] {
+    return this.entries
+      .filter((e) => e.role === "base" && e.task === task)
+      .sort((a, b) => a.tile.height * a.tile.width - b.tile.height * b.tile.width || a.tile.height - b.tile.height);
   }
 
   /** The refiner the endpoint serves for a task, if one has been trained. */
@@ -140,8 +165,8 @@ export class PipelineModels {
       entry,
       osfEncoder: entry.osfEncoder ?? null,
       osfDim,
-      run: async (base, degraded, osf, size) => {
-        const image = (data: Float32Array) => new ort.Tensor("float32", data, [1, size, size, 3]);
+      run: async (base, degraded, osf, tile) => {
+        const image = (data: Float32Array) => new ort.Tensor("float32", data, [1, tile.height, tile.width, 3]);
         const out = await session.run({ base: image(base), degraded: image(degraded), osf: new ort.Tensor("float32", osf, [1, osfDim]) });
         return out["refined"]!.data as Float32Array;
       },
@@ -165,9 +190,10 @@ export class PipelineModels {
     };
   }
 
-  async model(task: Task): Promise<BaseModel> {
-    const entry = this.forTask(task);
-    if (!entry) throw new Error(`no base model for ${task} in models/manifest.json`);
+  /** The task's base network at `tile` (default: its smallest shape). */
+  async model(task: Task, tile?: TileShape): Promise<BaseModel> {
+    const entry = tile ? this.#baseEntries(task).find((e) => e.tile.height === tile.height && e.tile.width === tile.width) : this.forTask(task);
+    if (!entry) throw new Error(`no base model for ${task}${tile ? ` at ${tile.height}x${tile.width}` : ""} in models/manifest.json`);
     const session = await this.#session(entry);
     let batcher = this.#batchers.get(entry.name);
     if (!batcher) {

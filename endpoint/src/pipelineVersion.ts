@@ -2,4 +2,6 @@
 // worker's cache keys, which pin it (MODEL_VERSION in wrangler.toml), never mix results of different models.
 // 2: trained PTG-RM refiners served. 3: deraining and deblurring retrained, each task's refiner chosen by
 // validation gain. 4: every refiner retrained with the PSNR loss; denoising refined for the first time.
-export const pipelineVersion = "4";
+// 5: base networks from the converter's optimizer (same function to 3e-5) at several tile shapes, each image
+// tiled with the shape that computes the fewest pixels.
+export const pipelineVersion = "5";

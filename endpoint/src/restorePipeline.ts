@@ -1,9 +1,10 @@
 // The restore-<task> pipeline: decode (EXIF orientation applied) → OSF once per image on a squeezed copy →
-// overlapped 256x256 tiles → base network → PTG-RM (when asked for and trained for the task) → blend → encode.
+// overlapped tiles (of the built shape that computes the fewest pixels for this image) → base network → PTG-RM
+// (when asked for and trained for the task) → blend → encode.
 import sharp from "sharp";
 import type { Task } from "../../converter/src/maximModels.js";
 import type { PipelineModels, Refiner } from "./pipelineModels.js";
-import { extractTile, TileBlender, tileGrid } from "./tiling.js";
+import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
 
 export type OutputFormat = "png" | "jpeg" | "webp";
 
@@ -23,6 +24,8 @@ export interface RestoreResult {
   refineApplied: boolean;
   baseModel: string;
   refineModel?: string;
+  /** The tile shape and count used, and the pixels computed per output pixel. */
+  tiling: TilePlan;
   timingsMs: { decode: number; osf: number; base: number; refine: number; encode: number };
 }
 
@@ -64,6 +67,9 @@ export interface RestoredPixels {
   timingsMs: { osf: number; base: number; refine: number };
   /** Per refiner (same order): its own tile time plus the time of its encoder, in ms. */
   refinerCostMs: number[];
+  tiling: TilePlan;
+  /** The base network file that ran (its tile shape's). */
+  baseModel: string;
 }
 
 /**
@@ -91,8 +97,9 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   const osfMs = performance.now() - started;
   const refinerCostMs = refiners.map((r) => (r.osfEncoder === null ? 0 : byEncoder.get(r.osfEncoder)!.ms));
 
-  const model = await models.model(task);
-  const tile = model.entry.tile.height;
+  const tiling = chooseTileShape(height, width, models.tileShapes(task), tileOverlap);
+  const { tile } = tiling;
+  const model = await models.model(task, tile);
   const baseBlender = new TileBlender(height, width, tile, tileOverlap);
   const refinedBlenders = refiners.map(() => new TileBlender(height, width, tile, tileOverlap));
   let baseMs = 0;
@@ -121,6 +128,8 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
     refined: refinedBlenders.map((b) => b.result()),
     timingsMs: { osf: osfMs, base: baseMs, refine: refineMs },
     refinerCostMs,
+    tiling,
+    baseModel: model.entry.name,
   };
 }
 
@@ -155,8 +164,9 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
     width: decoded.width,
     height: decoded.height,
     refineApplied: refiners.length > 0,
-    baseModel: models.forTask(request.task)!.name,
+    baseModel: restored.baseModel,
     ...(refinerEntry ? { refineModel: refinerEntry.name } : {}),
+    tiling: restored.tiling,
     timingsMs: { decode: decodeMs, ...restored.timingsMs, encode: performance.now() - started },
   };
 }

@@ -62,7 +62,7 @@ function mergeConstantAdds(g: GraphEditor, outer: GraphNode): boolean {
 export function foldConstants(g: GraphEditor): number {
   let folded = 0;
   for (const node of g.nodes) {
-    if (node.opType !== "Add" || !g.isAlive(node)) continue;
+    if (node.opType !== "Add" || !g.isAlive(node) || g.isOutput(node.outputs[0]!)) continue;
     if (foldConvBias(g, node) || mergeConstantAdds(g, node)) folded++;
   }
   g.reindex();

@@ -44,6 +44,7 @@ function fuseGelu(g: GraphEditor, tanh: GraphNode): boolean {
     if (outer?.opType !== "Mul" || !isProduct(productLeaves(g, outer.outputs[0]!), [x, onePlus.outputs[0]!], 0.5)) return false;
     product = outer;
   }
+  if (g.isOutput(product.outputs[0]!)) return false;
   g.b.opset = Math.max(g.b.opset, 20);
   g.replaceUses(product.outputs[0]!, g.add("Gelu", [x], product.outputs[0]!, { approximate: "tanh" }));
   return true;
@@ -53,7 +54,7 @@ function fuseSigmoid(g: GraphEditor, reciprocal: GraphNode): boolean {
   const onePlus = withScalar(g, g.producer(reciprocal.inputs[0]!));
   const exp = onePlus && onePlus[1] === 1 ? g.producer(onePlus[0]) : undefined;
   const neg = exp?.opType === "Exp" ? g.producer(exp.inputs[0]!) : undefined;
-  if (neg?.opType !== "Neg" || g.producer(reciprocal.inputs[0]!)?.opType !== "Add") return false;
+  if (neg?.opType !== "Neg" || g.producer(reciprocal.inputs[0]!)?.opType !== "Add" || g.isOutput(reciprocal.outputs[0]!)) return false;
   g.replaceUses(reciprocal.outputs[0]!, g.add("Sigmoid", [neg.inputs[0]!], reciprocal.outputs[0]!));
   return true;
 }
@@ -63,7 +64,7 @@ function fuseLeakyRelu(g: GraphEditor, where: GraphNode): boolean {
   const compare = g.producer(condition);
   if (compare?.opType !== "GreaterOrEqual" || compare.inputs[0] !== x || g.scalar(compare.inputs[1]!) !== 0) return false;
   const scaled = withScalar(g, g.producer(negative));
-  if (!scaled || scaled[0] !== x || g.producer(negative)?.opType !== "Mul") return false;
+  if (!scaled || scaled[0] !== x || g.producer(negative)?.opType !== "Mul" || g.isOutput(where.outputs[0]!)) return false;
   g.replaceUses(where.outputs[0]!, g.add("LeakyRelu", [x], where.outputs[0]!, { alpha: { float: scaled[1] } }));
   return true;
 }

@@ -100,6 +100,7 @@ export function fuseLayerNorms(g: GraphEditor): number {
       bias = channelVector(g, other, channels);
       if (bias) output = shift.outputs[0]!;
     }
+    if (g.isOutput(output)) continue;
     const inputs = [x, g.addFloat("ln_scale", [channels], scale)];
     if (bias) inputs.push(g.addFloat("ln_bias", [channels], bias));
     const fusedOut = g.add("LayerNormalization", inputs, output, { axis: -1, epsilon: { float: epsilon } });

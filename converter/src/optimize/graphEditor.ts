@@ -93,6 +93,11 @@ export class GraphEditor {
     return output;
   }
 
+  /** Whether `tensor` is a graph output (whose producer passes must keep). */
+  isOutput(tensor: string): boolean {
+    return this.#outputs.has(tensor);
+  }
+
   /** Makes every reader of `from` read `to` instead (the graph output keeps its name via its Identity node). */
   replaceUses(from: string, to: string): void {
     if (this.#outputs.has(from)) throw new Error(`cannot replace graph output ${from}`);

@@ -98,7 +98,7 @@ export function hoistSlices(g: GraphEditor): number {
     const t = producer.outputs[0]!;
     const shape = g.shape(t);
     const readers = g.consumers(t);
-    if (!shape || !readers.length || readers.some((r) => !g.isAlive(r)) || g.soleConsumer(t) === undefined && readers.length === 1) continue;
+    if (!shape || !readers.length || g.isOutput(t) || readers.some((r) => !g.isAlive(r) || g.isOutput(r.outputs[0]!))) continue;
     const rank = shape.length;
     const channels = shape[rank - 1]!;
     const slices = readers.map((r) => channelSlice(g, r, rank, channels));

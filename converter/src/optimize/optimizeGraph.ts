@@ -8,6 +8,7 @@ import { fuseLayerNorms } from "./fuseLayerNorm.js";
 import { foldConstants } from "./foldConstants.js";
 import { GraphEditor } from "./graphEditor.js";
 import { hoistSlices } from "./hoistSlices.js";
+import { reorderContractions } from "./reorderContractions.js";
 import type { Shape } from "./shapeInference.js";
 import { simplifyReshapes, sinkTransposes } from "./sinkTransposes.js";
 
@@ -30,7 +31,7 @@ export function optimizeGraph(b: OnnxGraphBuilder, inputShapes: Map<string, Shap
   let sweeps = 0;
   for (;;) {
     sweeps++;
-    const changed = sinkTransposes(g) + foldConstants(g) + simplifyReshapes(g) + hoistSlices(g);
+    const changed = sinkTransposes(g) + foldConstants(g) + simplifyReshapes(g) + hoistSlices(g) + reorderContractions(g);
     if (!changed) break;
     if (sweeps > 100) throw new Error("graph optimizer did not converge");
   }

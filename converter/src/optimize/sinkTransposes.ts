@@ -152,6 +152,7 @@ export function sinkTransposes(g: GraphEditor): number {
     if (!shape) continue;
     const perm = permOf(t, shape.length);
     const source = g.producer(x);
+    if (g.isOutput(y)) continue;
     if (isIdentity(perm)) {
       g.replaceUses(y, x);
       g.remove(t);
@@ -162,14 +163,12 @@ export function sinkTransposes(g: GraphEditor): number {
       g.replaceUses(y, g.add("Reshape", [x, g.addInts("shape", g.shape(y)!)], y));
       g.remove(t);
     } else {
-      const readers = g.consumers(y);
       const single = g.soleConsumer(y);
-      if (!single || !g.isAlive(single) || single.opType === "Transpose") continue;
+      if (!single || !g.isAlive(single) || single.opType === "Transpose" || g.isOutput(single.outputs[0]!)) continue;
       const replacement = sinkInto(g, single, y, x, perm);
       if (!replacement) continue;
       g.replaceUses(single.outputs[0]!, replacement);
       g.remove(single);
-      void readers;
     }
     changed++;
   }
@@ -187,6 +186,7 @@ export function simplifyReshapes(g: GraphEditor): number {
     const outShape = g.shape(r.outputs[0]!);
     if (!inShape || !outShape) continue;
     const source = g.producer(x);
+    if (g.isOutput(r.outputs[0]!)) continue;
     if (inShape.join() === outShape.join()) {
       g.replaceUses(r.outputs[0]!, x);
       g.remove(r);
