@@ -51,12 +51,19 @@ function reshapeTarget(input: Shape, target: number[], allowZero: boolean): Shap
   return product(out) === product(input) ? out : undefined;
 }
 
+/** Kernel, strides, dilations and pads of a Conv or ConvTranspose with `spatial` spatial axes (ONNX defaults). */
+function convAttrs(node: GraphNode, w: Shape, spatial: number) {
+  return {
+    kernel: attrInts(node, "kernel_shape") ?? w.slice(2),
+    strides: attrInts(node, "strides") ?? Array<number>(spatial).fill(1),
+    dilations: attrInts(node, "dilations") ?? Array<number>(spatial).fill(1),
+    pads: attrInts(node, "pads") ?? Array<number>(2 * spatial).fill(0),
+  };
+}
+
 function convOutput(node: GraphNode, x: Shape, w: Shape): Shape {
   const spatial = x.length - 2;
-  const kernel = attrInts(node, "kernel_shape") ?? w.slice(2);
-  const strides = attrInts(node, "strides") ?? Array(spatial).fill(1);
-  const dilations = attrInts(node, "dilations") ?? Array(spatial).fill(1);
-  const pads = attrInts(node, "pads") ?? Array(2 * spatial).fill(0);
+  const { kernel, strides, dilations, pads } = convAttrs(node, w, spatial);
   const autoPad = node.attrs["auto_pad"];
   const out = [x[0]!, w[0]!];
   for (let i = 0; i < spatial; i++) {
@@ -69,11 +76,8 @@ function convOutput(node: GraphNode, x: Shape, w: Shape): Shape {
 
 function convTransposeOutput(node: GraphNode, x: Shape, w: Shape): Shape {
   const spatial = x.length - 2;
-  const kernel = attrInts(node, "kernel_shape") ?? w.slice(2);
-  const strides = attrInts(node, "strides") ?? Array(spatial).fill(1);
-  const dilations = attrInts(node, "dilations") ?? Array(spatial).fill(1);
-  const pads = attrInts(node, "pads") ?? Array(2 * spatial).fill(0);
-  const outputPadding = attrInts(node, "output_padding") ?? Array(spatial).fill(0);
+  const { kernel, strides, dilations, pads } = convAttrs(node, w, spatial);
+  const outputPadding = attrInts(node, "output_padding") ?? Array<number>(spatial).fill(0);
   const out = [x[0]!, w[1]! * attrInt(node, "group", 1)];
   for (let i = 0; i < spatial; i++) {
     out.push(strides[i]! * (x[2 + i]! - 1) + outputPadding[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - pads[i]! - pads[i + spatial]!);
