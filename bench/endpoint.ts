@@ -76,7 +76,7 @@ async function measurePipeline(label: string, manifest?: string) {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => {
-            const length = Number(res.headers[inferenceHeaderLength]);
+            const length = Number(res.headers[inferenceHeaderLength.toLowerCase()]);
             resolve({ status: res.statusCode ?? 0, header: Buffer.concat(chunks).subarray(0, length).toString("utf8") });
           });
           res.on("error", reject);

@@ -5,7 +5,7 @@
 // the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
 // PSNR and SSIM for the degraded input, the base network, and each refiner (the served one, its zero-prior twin
 // and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
-// write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others write to --out.
+// write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others (and any --out) to --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";
@@ -123,7 +123,7 @@ const summary = Object.fromEntries(
 const served = refinerEntries.find((e) => e.served);
 const zero = refinerEntries.find((e) => e.osfEncoder === null);
 const result = {
-  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}`,
+  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
   date: new Date().toISOString(),
   machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, onnxruntime-node CPU`,
   task,
@@ -139,8 +139,8 @@ const result = {
   perImage: rows,
 };
 
-const outFile = defaultSet ? `bench/results/quality-${task}.json` : (values.out ?? join(os.tmpdir(), `edge-restore-quality-${task}.json`));
-await mkdir(defaultSet ? "bench/results" : join(outFile, ".."), { recursive: true });
+const outFile = values.out ?? (defaultSet ? `bench/results/quality-${task}.json` : join(os.tmpdir(), `edge-restore-quality-${task}.json`));
+await mkdir(join(outFile, ".."), { recursive: true });
 await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log("");
 console.log(`| variant | PSNR dB | SSIM | gain dB | improved | worst dB | added ms/MP |`);
@@ -152,7 +152,7 @@ for (const [v, s] of Object.entries(summary) as [string, Record<string, number>]
 console.log(`wrote ${outFile}`);
 
 // Crops for the README: the photo whose served-refiner gain is the median, 192x192 from its centre.
-if (defaultSet) {
+if (defaultSet && !values.out) {
   const key = served?.name ?? "base";
   const gainOf = (c: (typeof crops)[number]) => c.row.scores[key]!.psnr - c.row.scores["base"]!.psnr;
   const sorted = [...crops].sort((a, b) => gainOf(a) - gainOf(b));

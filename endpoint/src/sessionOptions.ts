@@ -2,9 +2,10 @@
 import type { InferenceSession } from "onnxruntime-node";
 
 /**
- * The CPU memory arena and memory patterns are off: with them a MAXIM session peaked at 2002 MiB, without them at
- * 1168 MiB, at the same speed (256x256 tile, 2-core CPU; measured while developing; bench:load shows the endpoint
- * process at 1310 MiB).
+ * Measured by `npm run bench:session` (bench/results/session-settings.json, optimized lowlight network, 256x256,
+ * 2-core CPU): all graph optimizations (extended: 1.11x slower, basic: 1.20x; "all" adds onnxruntime's NCHWc
+ * convolutions), every core (one thread: 1.79x slower), and the CPU memory arena and memory patterns off (on: same
+ * speed, 57% more peak memory).
  */
 export function sessionOptions(provider: string, threads = 0): InferenceSession.SessionOptions {
   return {
