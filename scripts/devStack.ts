@@ -111,7 +111,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
   let endpoint = spawnEndpoint();
 
-  // The local endpoint runs on the CPU (seconds per 256x256 tile): allow 10 minutes per restoration, not 60 s.
+  // The local endpoint runs on the CPU (one to two minutes per megapixel): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
   const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_TIMEOUT_MS: "600000", ...options.vars };
   const worker = spawn(

