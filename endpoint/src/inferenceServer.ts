@@ -1,6 +1,10 @@
 // Open Inference Protocol (KServe v2) over HTTP, with Triton's binary tensor extension: the restore-<task>
 // pipeline models, and every ONNX model of the repository as a tensor model. Errors are `{"error": "..."}`:
-// 400 bad request or undecodable image, 404 unknown model or version, 503 (with Retry-After) when the queue is full.
+// 400 bad request or undecodable image, 404 unknown model or version, 409 request id in use or request canceled,
+// 503 (with Retry-After) when the queue is full, 504 when the client left or the request's timeout passed.
+// An extension follows restore requests by their id (the request header's `id`, or one the endpoint makes up and
+// answers with): `GET /v2/requests/{id}` → stage and tiles done of the total; `DELETE /v2/requests/{id}` cancels
+// it before its next tile.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Task } from "../../converter/src/maximModels.js";
 import {
@@ -18,6 +22,8 @@ import type * as ort from "onnxruntime-node";
 import type { PipelineModels } from "./pipelineModels.js";
 import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
 import type { EndpointMetrics } from "./metrics.js";
+import { randomUUID } from "node:crypto";
+import { CanceledError, InferRequests, requestIdPattern } from "./inferRequests.js";
 import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
 import type { TensorModels } from "./tensorModels.js";
 import { AbandonedError, QueueFullError, type WorkQueue } from "./workQueue.js";
@@ -31,10 +37,13 @@ export interface ServerOptions {
   maxBodyBytes: number;
   queue: WorkQueue;
   log?: (event: Record<string, unknown>) => void;
+  /** The live restore requests (default: a registry of this server's own). */
+  requests?: InferRequests;
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
+const requestPath = /^\/v2\/requests\/([^/]+)$/;
 
 class HttpError extends Error {
   constructor(
@@ -76,6 +85,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
 
 export function createInferenceServer(options: ServerOptions): Server {
   const log = options.log ?? ((event) => console.log(JSON.stringify(event)));
+  const requests = options.requests ?? new InferRequests();
   const available = () => tasks.filter((t) => options.models.forTask(t));
 
   function pipeline(name: string, version: string | undefined): Task {
@@ -94,6 +104,8 @@ export function createInferenceServer(options: ServerOptions): Server {
       res.writeHead(200, { "content-type": options.metrics.registry.contentType });
       return void res.end(await options.metrics.registry.metrics());
     }
+    const requestMatch = requestPath.exec(url.pathname);
+    if (requestMatch) return inferRequest(req, res, decodeURIComponent(requestMatch[1]!));
     const match = modelPath.exec(url.pathname);
     if (!match) throw new HttpError(404, `no route ${url.pathname}`);
     const [, name, version, action] = match as unknown as [string, string, string | undefined, string | undefined];
@@ -132,10 +144,12 @@ export function createInferenceServer(options: ServerOptions): Server {
     const headerLength = req.headers[inferenceHeaderLength.toLowerCase()];
     let image: Uint8Array | undefined;
     let parameters: Record<string, unknown> = {};
+    let requestHeader: InferenceMessageHeader = {};
     try {
       const message = decodeBinaryMessage(body, headerLength === undefined ? undefined : Number(headerLength), "inputs");
       const raw = message.tensors.get("image");
       image = raw ? decodeBytesElements(raw)[0] : undefined;
+      requestHeader = message.header;
       parameters = message.header.parameters ?? {};
     } catch (error) {
       if (error instanceof ProtocolError) throw new HttpError(400, error.message);
@@ -145,17 +159,51 @@ export function createInferenceServer(options: ServerOptions): Server {
     const format = (["png", "jpeg", "webp"] as const).find((f) => f === parameters["format"]) ?? ("png" as OutputFormat);
     const quality = typeof parameters["quality"] === "number" ? parameters["quality"] : 90;
     const refine = parameters["refine"] !== false;
+    const id = typeof requestHeader.id === "string" ? requestHeader.id : randomUUID();
+    if (!requestIdPattern.test(id)) throw new HttpError(400, `request id must match ${requestIdPattern.source}`);
+    const live = requests.start(id, name, requestSignal(req, parameters["timeout"]));
+    if (!live) throw new HttpError(409, `request id '${id}' is in use`);
+    const { progress, signal } = live;
     let result;
     try {
       result = await options.queue.run(
-        () => restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels),
-        requestSignal(req, parameters["timeout"]),
+        () =>
+          restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels, {
+            signal,
+            onStage: (stage) => (progress.stage = stage),
+            onTiles: (done, total) => {
+              if (done > progress.tilesDone) options.metrics.tiles.inc({ model: name }, done - progress.tilesDone);
+              [progress.tilesDone, progress.tilesTotal] = [done, total];
+            },
+          }),
+        signal,
       );
     } catch (error) {
       const outcome =
-        error instanceof InvalidImageError ? "invalid_image" : error instanceof QueueFullError ? "queue_full" : error instanceof AbandonedError ? "abandoned" : "error";
+        error instanceof InvalidImageError
+          ? "invalid_image"
+          : error instanceof QueueFullError
+            ? "queue_full"
+            : error instanceof CanceledError
+              ? "canceled"
+              : error instanceof AbandonedError
+                ? "abandoned"
+                : "error";
       options.metrics.inferRequests.inc({ model: name, outcome });
+      if (outcome === "canceled" || outcome === "abandoned") {
+        log({
+          event: `infer_${outcome}`,
+          id,
+          model: name,
+          stage: progress.stage,
+          tilesDone: progress.tilesDone,
+          tilesDoneWhenStopped: progress.tilesDoneWhenStopped,
+          tilesTotal: progress.tilesTotal,
+        });
+      }
       throw error;
+    } finally {
+      requests.finish(id);
     }
     options.metrics.inferRequests.inc({ model: name, outcome: "ok" });
     for (const [stage, ms] of Object.entries(result.timingsMs)) options.metrics.stageSeconds.observe({ model: name, stage }, ms / 1000);
@@ -163,6 +211,7 @@ export function createInferenceServer(options: ServerOptions): Server {
       {
         model_name: name,
         model_version: pipelineVersion,
+        id,
         parameters: {
           refine_applied: result.refineApplied,
           base_model: result.baseModel,
@@ -181,6 +230,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     );
     log({
       event: "infer",
+      id,
       model: name,
       width: result.width,
       height: result.height,
@@ -191,6 +241,25 @@ export function createInferenceServer(options: ServerOptions): Server {
     });
     res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });
     res.end(encoded.body);
+  }
+
+  /** The request-progress extension: GET answers how far a live restore request has got, DELETE cancels it. */
+  function inferRequest(req: IncomingMessage, res: ServerResponse, id: string): void {
+    const progress = requests.get(id);
+    if (!progress) throw new HttpError(404, `no live request '${id}'`);
+    if (req.method === "DELETE") {
+      requests.cancel(id);
+      return json(res, 202, { id, canceled: true, tiles_done: progress.tilesDoneWhenStopped ?? progress.tilesDone });
+    }
+    if (req.method !== "GET") throw new HttpError(405, "requests take GET or DELETE");
+    json(res, 200, {
+      id,
+      model_name: progress.model,
+      stage: progress.stage,
+      tiles_done: progress.tilesDone,
+      tiles_total: progress.tilesTotal,
+      received_at: new Date(progress.receivedAt).toISOString(),
+    });
   }
 
   async function tensorModel(req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, action: string | undefined) {
@@ -253,9 +322,11 @@ export function createInferenceServer(options: ServerOptions): Server {
             ? new HttpError(400, error.message)
             : error instanceof QueueFullError
               ? new HttpError(503, error.message, { "retry-after": "5" })
-              : error instanceof AbandonedError
-                ? new HttpError(504, error.message)
-                : undefined;
+              : error instanceof CanceledError
+                ? new HttpError(409, error.message)
+                : error instanceof AbandonedError
+                  ? new HttpError(504, error.message)
+                  : undefined;
       if (!known) log({ event: "error", error: error instanceof Error ? error.stack : String(error) });
       if (res.headersSent) return void res.destroy();
       json(res, known?.status ?? 500, { error: known?.message ?? "internal error" }, known?.headers);

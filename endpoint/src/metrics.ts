@@ -1,5 +1,5 @@
-// Prometheus metrics of the endpoint (GET /metrics): requests and errors per model, stage latencies, batch sizes,
-// queue depth.
+// Prometheus metrics of the endpoint (GET /metrics): requests and errors per model, stage latencies, tiles
+// computed, batch sizes, queue depth.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export class EndpointMetrics {
@@ -17,6 +17,12 @@ export class EndpointMetrics {
     help: "Tiles per base-network batch (dynamic batching across requests)",
     labelNames: ["model"],
     buckets: [1, 2, 4, 8, 16, 32],
+    registers: [this.registry],
+  });
+  readonly tiles = new Counter({
+    name: "edge_restore_tiles_total",
+    help: "Tiles computed by restore pipelines (base network and refiner)",
+    labelNames: ["model"],
     registers: [this.registry],
   });
   readonly queueDepth: Gauge;

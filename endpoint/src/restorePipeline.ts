@@ -4,7 +4,9 @@
 import sharp from "sharp";
 import type { Task } from "../../converter/src/maximModels.js";
 import type { PipelineModels, Refiner } from "./pipelineModels.js";
+import { CanceledError, type Stage } from "./inferRequests.js";
 import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
+import { AbandonedError } from "./workQueue.js";
 
 export type OutputFormat = "png" | "jpeg" | "webp";
 
@@ -43,6 +45,21 @@ export class InvalidImageError extends Error {
 
 export const tileOverlap = 32;
 
+/** How a caller follows and stops a restoration. */
+export interface PipelineHooks {
+  /** Checked before each tile (group): once aborted, no further tile starts. */
+  signal?: AbortSignal;
+  onStage?: (stage: Stage) => void;
+  /** After each tile (group) of the base network and refiners: tiles done of the total, never decreasing. */
+  onTiles?: (done: number, total: number) => void;
+}
+
+/** Once aborted: a CanceledError when the request was canceled, else AbandonedError (client gone, deadline passed). */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof CanceledError ? signal.reason : new AbandonedError(`stopped: ${String(signal.reason)}`);
+}
+
 export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
   try {
     // limitInputPixels makes sharp check the header's dimensions before decoding any pixel.
@@ -76,8 +93,10 @@ export interface RestoredPixels {
  * Runs the base network once per tile and every refiner on each base tile, so that an evaluation can compare
  * refiners on the very same base output. The endpoint passes zero or one refiner.
  */
-export async function restorePixels(models: PipelineModels, task: Task, image: DecodedImage, refiners: Refiner[]): Promise<RestoredPixels> {
+export async function restorePixels(models: PipelineModels, task: Task, image: DecodedImage, refiners: Refiner[], hooks: PipelineHooks = {}): Promise<RestoredPixels> {
   const { rgb, width, height } = image;
+  throwIfAborted(hooks.signal);
+  if (refiners.some((r) => r.osfEncoder !== null)) hooks.onStage?.("osf");
   let started = performance.now();
   const osf = new Map<Refiner, Float32Array>();
   const byEncoder = new Map<string, { features: Float32Array; ms: number }>();
@@ -105,8 +124,15 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   let baseMs = 0;
   let refineMs = 0;
   const grid = tileGrid(height, width, tile, tileOverlap);
+  hooks.onStage?.("tiles");
+  hooks.onTiles?.(0, grid.length);
   // Up to one batch of this request's tiles is submitted at once (other requests' tiles may join the batch).
   for (let first = 0; first < grid.length; first += model.maxBatch) {
+    // onnxruntime-node's CPU runs hold the event loop, and awaiting their results yields only to promise
+    // callbacks: let a whole turn of the loop pass (pending I/O, then closed sockets) so that a cancel or a client
+    // that left is seen before the next tile starts.
+    if (hooks.signal) await new Promise((resolve) => setTimeout(resolve, 0));
+    throwIfAborted(hooks.signal);
     const group = grid.slice(first, first + model.maxBatch);
     started = performance.now();
     const degradedTiles = group.map((at) => extractTile(rgb, height, width, at, tile, 255));
@@ -122,6 +148,7 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
         refineMs += ms;
       }
     }
+    hooks.onTiles?.(first + group.length, grid.length);
   }
   return {
     base: baseBlender.result(),
@@ -147,7 +174,9 @@ export async function encodeImage(pixels: Float32Array, width: number, height: n
   return new Uint8Array(await encoded.toBuffer());
 }
 
-export async function restoreImage(models: PipelineModels, request: RestoreRequest, maxPixels: number): Promise<RestoreResult> {
+export async function restoreImage(models: PipelineModels, request: RestoreRequest, maxPixels: number, hooks: PipelineHooks = {}): Promise<RestoreResult> {
+  throwIfAborted(hooks.signal);
+  hooks.onStage?.("decode");
   let started = performance.now();
   const decoded = await decodeImage(request.image, maxPixels);
   const decodeMs = performance.now() - started;
@@ -155,8 +184,9 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
   // Without trained weights for the task, `refine` falls back to the base result, and the response says so.
   const refinerEntry = request.refine ? models.refinerFor(request.task) : undefined;
   const refiners = refinerEntry ? [await models.refiner(refinerEntry.name)] : [];
-  const restored = await restorePixels(models, request.task, decoded, refiners);
+  const restored = await restorePixels(models, request.task, decoded, refiners, hooks);
 
+  hooks.onStage?.("encode");
   started = performance.now();
   const image = await encodeImage(restored.refined[0] ?? restored.base, decoded.width, decoded.height, request.format, request.quality);
   return {

@@ -1,6 +1,8 @@
 // Runs pipeline jobs a few at a time (the model already uses every core) and refuses work past a bounded
 // backlog instead of growing memory without limit. A job whose client has gone, or whose deadline passed while
 // it waited, is dropped before it starts: nobody would read its result.
+import { CanceledError } from "./inferRequests.js";
+
 export class QueueFullError extends Error {
   override name = "QueueFullError";
 }
@@ -30,7 +32,8 @@ export class WorkQueue {
     }
     if (signal?.aborted) {
       this.#waiting.shift()?.();
-      throw new AbandonedError(`dropped before start: ${String(signal.reason)}`);
+      // A cancellation says so; any other reason means the client left or its deadline passed.
+      throw signal.reason instanceof CanceledError ? signal.reason : new AbandonedError(`dropped before start: ${String(signal.reason)}`);
     }
     this.#running++;
     try {
