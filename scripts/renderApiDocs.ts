@@ -23,8 +23,11 @@ function schemaName(schema: Json | undefined): string {
   return schema["type"] ?? "";
 }
 
-function operation(spec: Json, path: string, method: string, op: Json): string {
-  const params = (op["parameters"] ?? []).map((p: Json) => resolve(spec, p)!);
+const httpMethods = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+
+/** `shared`: the path item's own parameters, which apply to each of its operations. */
+function operation(spec: Json, path: string, method: string, op: Json, shared: Json[] = []): string {
+  const params = [...shared, ...(op["parameters"] ?? [])].map((p: Json) => resolve(spec, p)!);
   const paramRows = params
     .map((p: Json) => {
       const schema = resolve(spec, p["schema"]);
@@ -33,8 +36,9 @@ function operation(spec: Json, path: string, method: string, op: Json): string {
       return `<tr><td><code>${escape(p["name"])}</code></td><td>${p["in"]}${p["required"] ? ", required" : ""}</td><td><code>${escape(shape)}</code>${dflt}</td><td>${prose(p["description"])}</td></tr>`;
     })
     .join("");
-  const body = op["requestBody"]
-    ? `<h4>Request body</h4><p>${Object.keys(op["requestBody"]["content"]).map((t) => `<code>${escape(t)}</code>`).join(", ")}</p>`
+  const requestBody = resolve(spec, op["requestBody"]);
+  const body = requestBody
+    ? `<h4>Request body</h4><p>${Object.keys(requestBody["content"]).map((t) => `<code>${escape(t)}</code>`).join(", ")}</p>`
     : "";
   const responses = Object.entries<Json>(op["responses"] ?? {})
     .map(([status, r]) => {
@@ -56,7 +60,11 @@ ${body}<h4>Responses</h4><table><tr><th>Status</th><th>Description</th><th>Body<
 export function renderApiDocs(specText: string): string {
   const spec = parse(specText) as Json;
   const ops = Object.entries<Json>(spec["paths"])
-    .flatMap(([path, item]) => Object.entries<Json>(item).map(([method, op]) => operation(spec, path, method, op)))
+    .flatMap(([path, item]) =>
+      Object.entries<Json>(item)
+        .filter(([method]) => httpMethods.has(method))
+        .map(([method, op]) => operation(spec, path, method, op, item["parameters"] ?? [])),
+    )
     .join("\n");
   const schemas = Object.entries<Json>(spec["components"]["schemas"])
     .map(([name, s]) => `<section id="schema-${escape(name)}"><h3>${escape(name)}</h3>${prose(s["description"])}<pre>${escape(JSON.stringify(s, null, 2))}</pre></section>`)

@@ -2,7 +2,9 @@
 // the way the endpoint will, for testing the worker until endpoint/ serves the real models. It runs no model:
 // its "restoration" is a fixed brightness change done with sharp, and it says so (refine_applied: false).
 // Fault modes let tests see every way an endpoint can fail; `POST /fake/mode?set=<mode>` switches the mode
-// while running (an endpoint that fails and comes back).
+// while running (an endpoint that fails and comes back). Like the real endpoint it follows requests by id
+// (`GET`/`DELETE /v2/requests/{id}`): a request in "slow" mode reports 1 of 4 tiles done while it waits, and a
+// cancelled one is answered 409.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,6 +48,8 @@ export async function startFakeInferenceServer(
   let mode: FaultMode = options.mode ?? "ok";
   const inferCountBySha = new Map<string, number>();
   let inferCount = 0;
+  /** Requests in progress by id: their cancel function. */
+  const live = new Map<string, () => void>();
 
   const server = createServer(async (req, res) => {
     try {
@@ -59,6 +63,16 @@ export async function startFakeInferenceServer(
         if (!next) return json(res, 400, { error: `mode must be one of ${faultModes.join(", ")}` });
         mode = next;
         return json(res, 200, { mode });
+      }
+      const requestMatch = /^\/v2\/requests\/([^/]+)$/.exec(url.pathname);
+      if (requestMatch) {
+        const cancel = live.get(decodeURIComponent(requestMatch[1]!));
+        if (!cancel) return json(res, 404, { error: "no live request" });
+        if (req.method === "DELETE") {
+          cancel();
+          return json(res, 202, { canceled: true });
+        }
+        return json(res, 200, { id: requestMatch[1], model_name: "fake", stage: "tiles", tiles_done: 1, tiles_total: 4 });
       }
       if (url.pathname === "/v2") return json(res, 200, { name: "edge-restore-fake", version: "0", extensions: ["binary_tensor_data", "model_configuration"] });
       if (url.pathname === "/v2/health/live" || url.pathname === "/v2/health/ready") return json(res, 200, {});
@@ -99,7 +113,18 @@ export async function startFakeInferenceServer(
     inferCount++;
     inferCountBySha.set(sha, (inferCountBySha.get(sha) ?? 0) + 1);
 
-    if (mode === "slow") await new Promise((r) => setTimeout(r, options.delayMs ?? 5000));
+    if (mode === "slow") {
+      const id = request.header.id ?? `fake-${inferCount}`;
+      const canceled = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), options.delayMs ?? 5000);
+        live.set(id, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      live.delete(id);
+      if (canceled) return json(res, 409, { error: `request ${id} was canceled` });
+    }
     if (mode === "error500") return json(res, 500, { error: "model session threw" });
     if (mode === "overloaded") return json(res, 503, { error: "queue full" }, { "retry-after": "7" });
     if (mode === "malformed") {

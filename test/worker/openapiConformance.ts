@@ -68,3 +68,6 @@ export const transformOnlyErrorCodes: string[] = [
   "source_unavailable",
   "source_timeout",
 ];
+
+/** Codes only the job API answers: test/worker/jobs.test.ts covers these. */
+export const jobOnlyErrorCodes: string[] = ["job_not_succeeded"];

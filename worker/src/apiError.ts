@@ -17,6 +17,7 @@ const statusByCode = {
   source_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
+  job_not_succeeded: 409,
   payload_too_large: 413,
   image_too_large: 413,
   source_too_large: 413,

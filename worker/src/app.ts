@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { ApiError } from "./apiError.js";
 import type { Env } from "./env.js";
 import { demoRoutes } from "./routes/demo.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { restoreRoute } from "./routes/restore.js";
 import { serviceRoutes } from "./routes/service.js";
 import { specRoutes } from "./routes/spec.js";
@@ -14,12 +15,14 @@ export const app = new Hono<{ Bindings: Env }>();
 app.route("/", serviceRoutes);
 app.route("/", specRoutes);
 app.route("/", restoreRoute);
+app.route("/", jobRoutes);
 app.route("/", transformRoute);
 app.route("/", demoRoutes);
 
 const allowedMethods: Record<string, string> = {
   "/": "GET, HEAD",
   "/v1/restore": "POST",
+  "/v1/jobs": "POST",
   "/v1/models": "GET, HEAD",
   "/v1/health": "GET, HEAD",
   "/v1/ready": "GET, HEAD",
@@ -29,7 +32,13 @@ const allowedMethods: Record<string, string> = {
 
 app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
-  const allow = transformPathPrefixes.some((p) => path.startsWith(p)) ? "GET, HEAD" : allowedMethods[path];
+  const allow = transformPathPrefixes.some((p) => path.startsWith(p))
+    ? "GET, HEAD"
+    : /^\/v1\/jobs\/[^/]+$/.test(path)
+      ? "GET, DELETE"
+      : /^\/v1\/jobs\/[^/]+\/result$/.test(path)
+        ? "GET"
+        : allowedMethods[path];
   if (allow) {
     return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse();
   }

@@ -16,6 +16,10 @@ export interface Env {
   MAX_BYTES: string;
   MAX_PIXELS: string;
   MAX_DIMENSION: string;
+  /** Asynchronous restorations (POST /v1/jobs): one workflow instance per result key. */
+  RESTORE_JOBS: Workflow<import("./jobs/restoreJobWorkflow.js").RestoreJobParams>;
+  /** How long one endpoint call of a job may take, in ms (default 55 minutes). */
+  JOB_INFERENCE_TIMEOUT_MS?: string;
   /** Local development only (`npm start` passes the dev key): pre-fills the demo page's API key field. Never in wrangler.toml. */
   DEMO_API_KEY?: string;
 

@@ -28,6 +28,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore one photo asynchronously
+         * @description Same body, options, authentication, limits and checks as `POST /v1/restore`, but the answer is
+         *     `202 Accepted` at once with a Job and `Location: /v1/jobs/{id}`: poll the job for its progress,
+         *     then fetch `GET /v1/jobs/{id}/result`. For long restorations (large photos take minutes on a
+         *     CPU endpoint) this never times out. The job runs on Cloudflare Workflows: its input is stored
+         *     first, the endpoint call is retried with backoff while the endpoint is unreachable or overloaded,
+         *     and the result lands in the result cache whole. A job for an image whose result is already
+         *     cached succeeds at once, with no inference.
+         *
+         *     A job is visible only to the API key that created it; any other key gets `404 not_found`. Jobs
+         *     and their inputs are kept for 7 days.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, as `POST /v1/jobs` answered it. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** A job's status and progress */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a job
+         * @description A queued or running job is canceled (the endpoint stops before its next tile); the answer is the
+         *     job with status `canceled`. A job that has finished is answered as it is.
+         */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, as `POST /v1/jobs` answered it. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A succeeded job's restored image
+         * @description The same bytes and headers as `POST /v1/restore` answers for the same input and options.
+         */
+        get: operations["getJobResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cdn-cgi/restore/{options}/{source}": {
         parameters: {
             query?: never;
@@ -214,14 +291,14 @@ export interface components {
          *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`, `invalid_transform`;
          *     401 `unauthorized`, `signature_required`;
          *     403 `invalid_signature`, `signature_expired`, `source_not_allowed`;
-         *     404 `not_found`; 405 `method_not_allowed`;
+         *     404 `not_found`; 405 `method_not_allowed`; 409 `job_not_succeeded`;
          *     413 `payload_too_large`, `image_too_large`, `source_too_large`;
          *     415 `unsupported_media_type`, `media_type_mismatch`;
          *     422 `invalid_image`; 429 `rate_limited`; 500 `internal_error`; 502 `source_unavailable`;
          *     503 `upstream_unavailable`, `not_ready`; 504 `upstream_timeout`, `source_timeout`.
          * @enum {string}
          */
-        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
+        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "job_not_succeeded" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -232,6 +309,35 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        /** @enum {string} */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
+        Job: {
+            /** @description Unguessable (128 random bits), `job_` and 32 hex digits. */
+            id: string;
+            status: components["schemas"]["JobStatus"];
+            task: components["schemas"]["Task"];
+            /** @description Never goes backwards. `tilesTotal` is 0 until the endpoint has planned the tiles. */
+            progress: {
+                /** @enum {string} */
+                stage: "queued" | "decode" | "osf" | "tiles" | "encode" | "done";
+                tilesDone: number;
+                tilesTotal: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** @description Why the job failed (the `Error` schema's inner object, with its stable code). */
+            error?: {
+                code: components["schemas"]["ErrorCode"];
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description When succeeded, the path of the result, `/v1/jobs/{id}/result`. */
+            result?: string;
         };
         Health: {
             /** @constant */
@@ -372,6 +478,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `job_not_succeeded`: the job is still queued or running (then `Retry-After` says when to look again), failed or was canceled; `details.status` says which. */
+        JobNotSucceeded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `rate_limited`: too many requests for this API key. */
         RateLimited: {
             headers: {
@@ -412,8 +527,39 @@ export interface components {
             };
         };
     };
-    parameters: never;
-    requestBodies: never;
+    parameters: {
+        /** @description Which restoration to run. */
+        Task: components["schemas"]["Task"];
+        /**
+         * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
+         *     (highest q first), else the input's format.
+         */
+        Format: components["schemas"]["OutputFormat"];
+        /** @description Encoder quality for jpeg and webp (ignored for png). */
+        Quality: number;
+        /**
+         * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
+         *     When the refinement model for a task is not deployed, the base result is returned and
+         *     `X-Refine-Applied` says `false`.
+         */
+        Refine: boolean;
+        /** @description The job's id, as `POST /v1/jobs` answered it. */
+        JobId: string;
+    };
+    requestBodies: {
+        /** @description The image itself, or multipart/form-data with the image in the field `image`. */
+        Image: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "application/octet-stream": string;
+                "multipart/form-data": {
+                    image: string;
+                };
+            };
+        };
+    };
     headers: {
         /** @description Strong validator of the result bytes. */
         ETag: string;
@@ -438,20 +584,20 @@ export interface operations {
         parameters: {
             query: {
                 /** @description Which restoration to run. */
-                task: components["schemas"]["Task"];
+                task: components["parameters"]["Task"];
                 /**
                  * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
                  *     (highest q first), else the input's format.
                  */
-                format?: components["schemas"]["OutputFormat"];
+                format?: components["parameters"]["Format"];
                 /** @description Encoder quality for jpeg and webp (ignored for png). */
-                quality?: number;
+                quality?: components["parameters"]["Quality"];
                 /**
                  * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
                  *     When the refinement model for a task is not deployed, the base result is returned and
                  *     `X-Refine-Applied` says `false`.
                  */
-                refine?: boolean;
+                refine?: components["parameters"]["Refine"];
             };
             header?: {
                 "If-None-Match"?: string;
@@ -459,17 +605,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "image/jpeg": string;
-                "image/png": string;
-                "image/webp": string;
-                "application/octet-stream": string;
-                "multipart/form-data": {
-                    image: string;
-                };
-            };
-        };
+        requestBody: components["requestBodies"]["Image"];
         responses: {
             /** @description The restored image, same width and height as the input. */
             200: {
@@ -506,6 +642,140 @@ export interface operations {
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
             504: components["responses"]["Timeout"];
+        };
+    };
+    createJob: {
+        parameters: {
+            query: {
+                /** @description Which restoration to run. */
+                task: components["parameters"]["Task"];
+                /**
+                 * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
+                 *     (highest q first), else the input's format.
+                 */
+                format?: components["parameters"]["Format"];
+                /** @description Encoder quality for jpeg and webp (ignored for png). */
+                quality?: components["parameters"]["Quality"];
+                /**
+                 * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
+                 *     When the refinement model for a task is not deployed, the base result is returned and
+                 *     `X-Refine-Applied` says `false`.
+                 */
+                refine?: components["parameters"]["Refine"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["Image"];
+        responses: {
+            /** @description The job was accepted (or, for a cached result, has already succeeded). */
+            202: {
+                headers: {
+                    /** @description `/v1/jobs/{id}`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidImage"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, as `POST /v1/jobs` answered it. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, as `POST /v1/jobs` answered it. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job after cancellation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getJobResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, as `POST /v1/jobs` answered it. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored image. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Model-Version": components["headers"]["X-Model-Version"];
+                    "X-Refine-Applied": components["headers"]["X-Refine-Applied"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["JobNotSucceeded"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     transform: {

@@ -21,6 +21,8 @@ export interface RestoreCall {
   format: OutputFormat;
   quality: number;
   timeoutMs: number;
+  /** The endpoint request's id, to follow or cancel it (`/v2/requests/{id}`); jobs pass their instance id. */
+  requestId?: string;
 }
 
 export interface RestoredImage {
@@ -60,6 +62,7 @@ export async function requestRestoration(baseUrl: string, call: RestoreCall): Pr
   const url = new URL(`v2/models/${model}/versions/${encodeURIComponent(call.modelVersion)}/infer`, withSlash(baseUrl));
   const { body, headerLength } = encodeBinaryMessage(
     {
+      ...(call.requestId ? { id: call.requestId } : {}),
       inputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
       outputs: [{ name: "image", parameters: { binary_data: true } }],
       // `timeout` (microseconds, Triton's request parameter): the endpoint drops the job if it is still queued

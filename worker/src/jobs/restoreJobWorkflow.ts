@@ -1,0 +1,87 @@
+// The durable half of a job, on Cloudflare Workflows: one instance per result key (see jobRecords.ts). Its input
+// was stored in R2 before the instance was created; the "restore" step calls the endpoint (with the instance id
+// as the endpoint request's id, so progress and cancellation can find it), stores the result in the results
+// cache whole, and is retried with backoff while the endpoint is unreachable, overloaded or restarting; a
+// request the endpoint refuses (an image it cannot decode) fails the job at once. Step results stay small: the
+// bytes live in R2.
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { ApiError, type ErrorCode } from "../apiError.js";
+import { putCachedResult } from "../cache/r2ResultCache.js";
+import { integerSetting, type Env } from "../env.js";
+import { requestRestoration } from "../inference/restoreClient.js";
+import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import { sha256Hex } from "../sha256.js";
+import { inputKey } from "./jobRecords.js";
+
+export interface RestoreJobParams {
+  resultKey: string;
+  task: Task;
+  refine: boolean;
+  format: OutputFormat;
+  quality: number;
+  modelVersion: string;
+}
+
+export type RestoreJobOutput =
+  | { outcome: "succeeded" }
+  | { outcome: "failed"; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+
+/** How long one endpoint call of a job may take (default 55 minutes: a 12-megapixel photo on a CPU endpoint). */
+export function jobInferenceTimeoutMs(env: Env): number {
+  return integerSetting("JOB_INFERENCE_TIMEOUT_MS", env.JOB_INFERENCE_TIMEOUT_MS, 55 * 60_000);
+}
+
+/** Errors worth another attempt: the endpoint was unreachable, overloaded, failed or too slow. */
+function retryable(error: unknown): boolean {
+  return !(error instanceof ApiError) || error.code === "upstream_unavailable" || error.code === "upstream_timeout";
+}
+
+export const restoreStepConfig = {
+  // limit counts retries: 8 more attempts, 5 s doubling (about 21 minutes in all) before the job fails.
+  retries: { limit: 8, delay: "5 seconds", backoff: "exponential" },
+  timeout: "1 hour",
+} as const;
+
+export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
+  override async run(event: Readonly<WorkflowEvent<RestoreJobParams>>, step: WorkflowStep): Promise<RestoreJobOutput> {
+    const params = event.payload;
+    const instanceId = event.instanceId;
+    const outcome = await step.do<RestoreJobOutput>("restore", restoreStepConfig, async () => {
+      // Another instance (or a synchronous request) may have stored the result meanwhile.
+      if (await this.env.RESULTS.head(params.resultKey)) return { outcome: "succeeded" };
+      const input = await this.env.RESULTS.get(inputKey(instanceId));
+      if (!input) return { outcome: "failed", error: { code: "internal_error", message: "The job's input is no longer stored." } };
+      const image = new Uint8Array(await input.arrayBuffer());
+      try {
+        const restored = await requestRestoration(this.env.INFERENCE_URL, {
+          task: params.task,
+          modelVersion: params.modelVersion,
+          image,
+          refine: params.refine,
+          format: params.format,
+          quality: params.quality,
+          timeoutMs: jobInferenceTimeoutMs(this.env),
+          requestId: instanceId,
+        });
+        const stored = await putCachedResult(this.env.RESULTS, params.resultKey, {
+          bytes: restored.bytes,
+          contentType: restored.contentType,
+          sha256: await sha256Hex(restored.bytes),
+          modelVersion: restored.modelVersion,
+          refineApplied: restored.refineApplied,
+        });
+        if (!stored) throw new Error("the result could not be stored in R2");
+        return { outcome: "succeeded" };
+      } catch (error) {
+        if (retryable(error)) throw error;
+        const { code, message, details } = error as ApiError;
+        return { outcome: "failed", error: { code, message, ...(details ? { details } : {}) } };
+      }
+    });
+    await step.do("delete the input", async () => {
+      await this.env.RESULTS.delete(inputKey(instanceId));
+      return true;
+    });
+    return outcome;
+  }
+}
