@@ -13,6 +13,8 @@ export interface DevStackOptions {
   apiKey?: string;
   /** "models" (default): endpoint/ with the base networks in models/; "fake": the protocol fake (no models). */
   endpoint?: "models" | "fake";
+  /** The endpoint's base-network tile shapes (its `--tiles`, e.g. "256"); default: every shape built. */
+  endpointTiles?: string;
   /** wrangler.toml environment (`--env`), e.g. "bench". */
   wranglerEnv?: string;
   /** Extra `--var NAME:value` for the worker. */
@@ -98,7 +100,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
 
   const endpointArgs =
-    options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort)];
+    options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort), ...(options.endpointTiles ? ["--tiles", options.endpointTiles] : [])];
   const spawnEndpoint = () => {
     const child = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
       cwd: root,

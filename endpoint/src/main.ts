@@ -1,6 +1,7 @@
 // `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--ep webgpu,cpu] [--precision fp32|fp16]
-//   [--concurrency 2] [--max-queue 16] [--max-batch 4] [--batch-delay-ms 5] [--manifest models/manifest.json]`: the
-// inference endpoint, serving the models a manifest lists (default models/, at every tile shape built there).
+//   [--concurrency 2] [--max-queue 16] [--max-batch 4] [--batch-delay-ms 5] [--manifest models/manifest.json]
+//   [--tiles 256,384x512]`: the inference endpoint, serving the models a manifest lists (default models/, at every
+// tile shape built there, or at those `--tiles` names).
 // Flags fall back to EDGE_RESTORE_* environment variables.
 import { parseArgs } from "node:util";
 import { PipelineModels, type ExecutionProvider } from "./pipelineModels.js";
@@ -8,6 +9,7 @@ import { createInferenceServer } from "./inferenceServer.js";
 import { EndpointMetrics } from "./metrics.js";
 import { TensorModels } from "./tensorModels.js";
 import { repositoryDir } from "../../converter/src/modelRepository.js";
+import { parseTileShapes } from "../../converter/src/buildModelRepository.js";
 import { WorkQueue } from "./workQueue.js";
 
 const { values } = parseArgs({
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     "max-batch": { type: "string", default: process.env["EDGE_RESTORE_MAX_BATCH"] ?? "4" },
     "batch-delay-ms": { type: "string", default: process.env["EDGE_RESTORE_BATCH_DELAY_MS"] ?? "5" },
     manifest: { type: "string", default: process.env["EDGE_RESTORE_MANIFEST"] },
+    tiles: { type: "string", default: process.env["EDGE_RESTORE_TILES"] },
   },
 });
 const providers = values.ep.split(",") as ExecutionProvider[];
@@ -43,6 +46,7 @@ const models = await PipelineModels.load({
   batchDelayMs: Number(values["batch-delay-ms"]),
   onBatch: (model, size) => metrics.batchSize.observe({ model }, size),
   ...(values.manifest ? { manifest: values.manifest } : {}),
+  ...(values.tiles ? { tiles: parseTileShapes(values.tiles) } : {}),
 });
 if (!models.entries.some((e) => e.role === "base")) {
   console.error("models/ has no base models: run `npm run models` first");

@@ -1,11 +1,13 @@
 // The pipeline's models from models/ (see models/manifest.json): base networks, PTG-RM refiners and the OSF
 // encoders that feed their prior. One onnxruntime session per model, created on first use and kept: session
 // creation takes seconds, a tile far less than that. Execution providers are tried in the configured order
-// (e.g. webgpu, then cpu); the first that works is kept for every later model.
+// (e.g. webgpu, then cpu); the first that works is kept for every later model. Sessions live on a model thread
+// (modelSessions.ts) so that the endpoint answers HTTP while a tile computes.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
+import { ModelThread, type ModelSession } from "./modelSessions.js";
 import { sessionOptions } from "./sessionOptions.js";
 import { TileBatcher } from "./tileBatcher.js";
 import type { TileShape } from "./tiling.js";
@@ -61,7 +63,8 @@ export interface PipelineModelsOptions {
 }
 
 export class PipelineModels {
-  readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
+  readonly #sessions = new Map<string, Promise<ModelSession>>();
+  readonly #thread = new ModelThread();
   readonly #batchers = new Map<string, TileBatcher>();
   #providers: ExecutionProvider[];
   /** The provider in use once a session exists. */
@@ -96,13 +99,13 @@ export class PipelineModels {
    * still fail on it (an unsupported kernel, a lost device), and the run compiles its shaders before the first
    * request needs them.
    */
-  async #createSession(entry: ManifestEntry): Promise<ort.InferenceSession> {
+  async #createSession(entry: ManifestEntry): Promise<ModelSession> {
     const log = this.options.log ?? ((event) => console.log(JSON.stringify(event)));
     while (this.#providers.length) {
       const provider = this.#providers[0]!;
-      let session: ort.InferenceSession | undefined;
+      let session: ModelSession | undefined;
       try {
-        session = await ort.InferenceSession.create(resolve(this.dir, entry.file), sessionOptions(provider, this.options.threads));
+        session = await this.#thread.createSession(resolve(this.dir, entry.file), sessionOptions(provider, this.options.threads));
         if (this.#providers.length > 1) await probe(session, entry);
         if (this.provider !== provider) log({ event: "execution_provider", provider });
         this.provider = provider;
@@ -116,6 +119,13 @@ export class PipelineModels {
       }
     }
     throw new Error("no execution provider configured");
+  }
+
+  /** Releases every session and stops the model thread (tests; the endpoint keeps its models until exit). */
+  async close(): Promise<void> {
+    await this.#thread.close();
+    this.#sessions.clear();
+    this.#batchers.clear();
   }
 
   /** The task's base network at its smallest tile shape (the same network at every shape). */
@@ -139,7 +149,7 @@ export class PipelineModels {
     return this.entries.find((e) => e.role === "refiner" && e.task === task && e.served);
   }
 
-  #session(entry: ManifestEntry): Promise<ort.InferenceSession> {
+  #session(entry: ManifestEntry): Promise<ModelSession> {
     let session = this.#sessions.get(entry.name);
     if (!session) {
       session = this.#createSession(entry);
@@ -204,7 +214,7 @@ export class PipelineModels {
     return { entry, run, maxBatch: batcher.options.maxBatch };
   }
 
-  #batcher(entry: ManifestEntry, session: ort.InferenceSession): TileBatcher {
+  #batcher(entry: ManifestEntry, session: ModelSession): TileBatcher {
     const { height, width } = entry.tile;
     const tileSize = height * width * 3;
     // A dynamic batch dimension (-1) takes any count; a fixed one (the converted MAXIM files have 1) is padded.
@@ -228,13 +238,12 @@ export class PipelineModels {
 }
 
 /** One run on zeros shaped as the manifest says (a dynamic dimension as 1). */
-async function probe(session: ort.InferenceSession, entry: ManifestEntry): Promise<void> {
+async function probe(session: ModelSession, entry: ManifestEntry): Promise<void> {
   const feeds = Object.fromEntries(
     entry.inputs.map((t) => {
       const shape = t.shape.map((d) => (d > 0 ? d : 1));
       return [t.name, new ort.Tensor("float32", new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
     }),
   );
-  const outputs = await session.run(feeds);
-  for (const value of Object.values(outputs)) value.dispose();
+  await session.run(feeds);
 }
