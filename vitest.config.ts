@@ -19,6 +19,9 @@ export default defineConfig({
                 TRANSFORM_SOURCES: `${inject("imageOrigin")}/allowed/`,
                 TRANSFORM_SIGNING_KEYS: "transform-test-key-1-0123456789abcdef,transform-test-key-2-0123456789abcdef",
                 TRANSFORM_ALLOW_LOOPBACK_FOR_TESTS: "true",
+                // Job webhooks go to the same origin's recorder (test/fakes/imageOrigin.ts), on 127.0.0.1 too.
+                WEBHOOK_SIGNING_KEY: "webhook-test-signing-key-0123456789abcdef",
+                WEBHOOK_ALLOW_LOOPBACK_FOR_TESTS: "true",
               },
             },
           })),

@@ -115,7 +115,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 
   // The local endpoint runs on the CPU (one to two minutes per megapixel): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
-  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_TIMEOUT_MS: "600000", ...options.vars };
+  // A dev-only webhook signing key, so that jobs take webhooks locally too (a deployment sets its own secret).
+  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_TIMEOUT_MS: "600000", WEBHOOK_SIGNING_KEY: "edge-restore-dev-webhook-signing-key", ...options.vars };
   const worker = spawn(
     `${root}node_modules/.bin/wrangler`,
     [

@@ -22,6 +22,7 @@ export {
 export type { ImageInput } from "./imageBody.js";
 export type { RestoreResult } from "./restoreResult.js";
 export { MAX_RETRY_AFTER_MS, type Sleep } from "./retry.js";
+export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from "./webhookSignature.js";
 export { transformUrl, type TransformOptions, type TransformPath, type TransformSigning } from "./transformUrl.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 

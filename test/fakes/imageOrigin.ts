@@ -7,6 +7,8 @@
 //   /allowed/bomb.png                   a header claiming 60000x60000, then the connection held open for 10 s
 //   /allowed/missing.png  404           /allowed/page.html  an HTML page
 //   /__stats?path=<path and query>      {"count": n} requests so far for that path (or for all, without path)
+//   POST /hooks/<name>[?status=]        a webhook receiver: records headers and raw body, answers `status` (204)
+//   /hooks-redirect/<name>              307 to /hooks/<name>            /__hooks?name=<name>  what /hooks/<name> received
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pngHeaderClaiming, seededPng } from "./seededPng.js";
@@ -28,8 +30,32 @@ export async function startImageOrigin(): Promise<ImageOrigin> {
     timers.add(timer);
   };
 
+  const hooks = new Map<string, { headers: Record<string, string>; body: string; status: number }[]>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://origin");
+    if (url.pathname === "/__hooks") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end(JSON.stringify(hooks.get(url.searchParams.get("name") ?? "") ?? []));
+    }
+    const hook = /^\/hooks\/([\w-]+)$/.exec(url.pathname);
+    if (hook && req.method === "POST") {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const status = Number(url.searchParams.get("status") ?? 204);
+        const list = hooks.get(hook[1]!) ?? [];
+        list.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString("utf8"), status });
+        hooks.set(hook[1]!, list);
+        res.writeHead(status);
+        res.end();
+      });
+      return;
+    }
+    const hookRedirect = /^\/hooks-redirect\/([\w-]+)$/.exec(url.pathname);
+    if (hookRedirect) {
+      res.writeHead(307, { location: url.searchParams.get("to") ?? `/hooks/${hookRedirect[1]}` });
+      return void res.end();
+    }
     if (url.pathname === "/__stats") {
       const path = url.searchParams.get("path");
       res.writeHead(200, { "content-type": "application/json" });

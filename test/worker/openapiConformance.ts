@@ -69,5 +69,5 @@ export const transformOnlyErrorCodes: string[] = [
   "source_timeout",
 ];
 
-/** Codes only the job API answers: test/worker/jobs.test.ts covers these. */
-export const jobOnlyErrorCodes: string[] = ["job_not_succeeded"];
+/** Codes only the job API answers: test/worker/jobs.test.ts and jobWebhooks.test.ts cover these. */
+export const jobOnlyErrorCodes: string[] = ["job_not_succeeded", "webhook_not_allowed"];

@@ -10,6 +10,7 @@ const statusByCode = {
   empty_body: 400,
   invalid_multipart: 400,
   invalid_transform: 400,
+  webhook_not_allowed: 400,
   unauthorized: 401,
   signature_required: 401,
   invalid_signature: 403,

@@ -18,6 +18,14 @@ export interface Env {
   MAX_DIMENSION: string;
   /** Asynchronous restorations (POST /v1/jobs): one workflow instance per result key. */
   RESTORE_JOBS: Workflow<import("./jobs/restoreJobWorkflow.js").RestoreJobParams>;
+  /** Job ends notified to webhooks: one workflow instance per job and event. */
+  JOB_WEBHOOKS: Workflow<import("./jobs/jobWebhookWorkflow.js").JobWebhookParams>;
+  /** Secret: derives each API key's webhook signing secret (GET /v1/webhooks/secret). Unset: no webhooks. */
+  WEBHOOK_SIGNING_KEY?: string;
+  /** Tests only (their receiver runs on 127.0.0.1): lets webhooks go to 127.0.0.0/8. Never set in wrangler.toml. */
+  WEBHOOK_ALLOW_LOOPBACK_FOR_TESTS?: string;
+  /** Jobs one API key may have queued or running at once (default 8). */
+  JOBS_MAX_LIVE_PER_KEY?: string;
   /** How long one endpoint call of a job may take, in ms (default 55 minutes). */
   JOB_INFERENCE_TIMEOUT_MS?: string;
   /** Local development only (`npm start` passes the dev key): pre-fills the demo page's API key field. Never in wrangler.toml. */

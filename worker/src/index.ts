@@ -2,5 +2,6 @@
 import { app } from "./app.js";
 
 export default app satisfies ExportedHandler<import("./env.js").Env>;
-// The job workflow's class must be a named export of the Worker's main module (wrangler.toml [[workflows]]).
+// The workflows' classes must be named exports of the Worker's main module (wrangler.toml [[workflows]]).
 export { RestoreJob } from "./jobs/restoreJobWorkflow.js";
+export { JobWebhook } from "./jobs/jobWebhookWorkflow.js";

@@ -48,7 +48,16 @@ export interface paths {
          *     cached succeeds at once, with no inference.
          *
          *     A job is visible only to the API key that created it; any other key gets `404 not_found`. Jobs
-         *     and their inputs are kept for 7 days.
+         *     and their inputs are kept for 7 days. An API key has at most `JOBS_MAX_LIVE_PER_KEY` (default 8)
+         *     jobs queued or running at once; past that, `429 rate_limited` with `details.reason`
+         *     `live_jobs` and `Retry-After`.
+         *
+         *     With `webhook`, the job's end (`webhookEvents`: succeeded, failed, canceled; default all three) is
+         *     POSTed to that URL as a `WebhookEvent`, signed the Standard Webhooks way with the key's secret
+         *     (`GET /v1/webhooks/secret`): headers `webhook-id` (stable across retries: de-duplicate on it),
+         *     `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256>`. A delivery that does not
+         *     get a 2xx is retried with exponential backoff (10 attempts, about 3 hours in all); every event
+         *     is delivered at least once. The SDK's `verifyWebhook(secret, headers, body)` checks a delivery.
          */
         post: operations["createJob"];
         delete?: never;
@@ -97,6 +106,28 @@ export interface paths {
          * @description The same bytes and headers as `POST /v1/restore` answers for the same input and options.
          */
         get: operations["getJobResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The secret that signs this API key's webhooks
+         * @description `whsec_` and base64, as Standard Webhooks libraries take it. It is derived from the deployment's
+         *     `WEBHOOK_SIGNING_KEY` and the API key, so it is the same on every call and changes only when
+         *     either does. `503 not_ready` when the deployment has no signing key.
+         */
+        get: operations["getWebhookSecret"];
         put?: never;
         post?: never;
         delete?: never;
@@ -288,7 +319,8 @@ export interface components {
         OutputFormat: "png" | "jpeg" | "webp";
         /**
          * @description Stable machine-readable code. Status by code:
-         *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`, `invalid_transform`;
+         *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`, `invalid_transform`,
+         *     `webhook_not_allowed`;
          *     401 `unauthorized`, `signature_required`;
          *     403 `invalid_signature`, `signature_expired`, `source_not_allowed`;
          *     404 `not_found`; 405 `method_not_allowed`; 409 `job_not_succeeded`;
@@ -298,7 +330,7 @@ export interface components {
          *     503 `upstream_unavailable`, `not_ready`; 504 `upstream_timeout`, `source_timeout`.
          * @enum {string}
          */
-        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "job_not_succeeded" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
+        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "webhook_not_allowed" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "job_not_succeeded" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -338,6 +370,17 @@ export interface components {
             };
             /** @description When succeeded, the path of the result, `/v1/jobs/{id}/result`. */
             result?: string;
+        };
+        WebhookSecret: {
+            secret: string;
+        };
+        /** @description The body of a webhook delivery (`POST` to the job's `webhook` URL). */
+        WebhookEvent: {
+            /** @enum {string} */
+            type: "job.succeeded" | "job.failed" | "job.canceled";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["Job"];
         };
         Health: {
             /** @constant */
@@ -385,7 +428,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description `invalid_task`, `invalid_parameter`, `empty_body` or `invalid_multipart`. */
+        /** @description `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart` or (jobs) `webhook_not_allowed`. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -662,6 +705,14 @@ export interface operations {
                  *     `X-Refine-Applied` says `false`.
                  */
                 refine?: components["parameters"]["Refine"];
+                /**
+                 * @description http(s) URL to notify when the job ends. Refused (`400 webhook_not_allowed`, `details.reason`:
+                 *     `invalid-url`, `scheme`, `userinfo`, `local-hostname`, `private-address`) when it could reach the
+                 *     service's own network, as transform sources are; redirects of a delivery are checked hop by hop.
+                 */
+                webhook?: string;
+                /** @description Comma-separated job ends to notify; default `succeeded,failed,canceled`. */
+                webhookEvents?: string;
             };
             header?: never;
             path?: never;
@@ -687,6 +738,15 @@ export interface operations {
             422: components["responses"]["InvalidImage"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
+            /** @description `not_ready`: a `webhook` was given but webhooks are not configured on this deployment. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getJob: {
@@ -776,6 +836,38 @@ export interface operations {
             409: components["responses"]["JobNotSucceeded"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description `not_ready`: webhooks are not configured on this deployment. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     transform: {

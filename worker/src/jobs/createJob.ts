@@ -1,12 +1,16 @@
 // POST /v1/jobs, after the request's checks: the job's record, and its work. A cached result makes a job that has
 // succeeded already. Otherwise the input is stored in R2 first, then the workflow instance for the result key is
 // found or created (another job for the same input and options shares it; one that failed or was stopped is
-// restarted), and the job takes a reference on it.
+// restarted), and the job takes a reference on it. A key with JOBS_MAX_LIVE_PER_KEY jobs queued or running
+// already is refused (429) before anything is stored.
 import { resultCacheKey } from "../cache/r2ResultCache.js";
-import type { Env } from "../env.js";
+import { ApiError } from "../apiError.js";
+import { integerSetting, type Env } from "../env.js";
 import type { OutputFormat, RestoreOptions } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
-import { addJobRef, inputKey, instanceIdFor, jobRetentionDays, newJobId, ownerOf, putJobRecord, type JobRecord } from "./jobRecords.js";
+import { addJobRef, countLiveJobs, inputKey, instanceIdFor, jobRetentionDays, markLive, newJobId, ownerOf, putJobRecord, type JobRecord, type JobWebhook } from "./jobRecords.js";
+import { publicJob } from "./jobStatus.js";
+import { queueWebhook } from "./webhooks.js";
 import type { RestoreJobParams } from "./restoreJobWorkflow.js";
 
 export interface NewJob {
@@ -14,7 +18,11 @@ export interface NewJob {
   options: RestoreOptions;
   image: Uint8Array;
   format: OutputFormat;
+  webhook?: JobWebhook;
 }
+
+/** Seconds a key at its live-job limit is told to wait. */
+const liveLimitRetryAfter = 10;
 
 export async function createJob(env: Env, job: NewJob, now = Date.now()): Promise<JobRecord> {
   const { task, refine, quality } = job.options;
@@ -31,16 +39,27 @@ export async function createJob(env: Env, job: NewJob, now = Date.now()): Promis
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + jobRetentionDays * 86_400_000).toISOString(),
     progress: { stage: "queued", tilesDone: 0, tilesTotal: 0 },
+    ...(job.webhook ? { webhook: job.webhook } : {}),
   };
-  if (!(await env.RESULTS.head(resultKey))) {
+  const cached = (await env.RESULTS.head(resultKey)) !== null;
+  if (!cached) {
+    const maxLive = integerSetting("JOBS_MAX_LIVE_PER_KEY", env.JOBS_MAX_LIVE_PER_KEY, 8);
+    if ((await countLiveJobs(env.RESULTS, record.owner, maxLive)) >= maxLive) {
+      throw new ApiError("rate_limited", `This API key has ${maxLive} jobs queued or running already.`, { reason: "live_jobs", limit: maxLive }, { "retry-after": String(liveLimitRetryAfter) });
+    }
     const instanceId = await instanceIdFor(resultKey);
     record.instanceId = instanceId;
     // The input first: the instance may start before this request ends.
     if (!(await env.RESULTS.head(inputKey(instanceId)))) await env.RESULTS.put(inputKey(instanceId), job.image);
     await addJobRef(env.RESULTS, instanceId, record.id);
+    await markLive(env.RESULTS, record.owner, record.id);
+    // The record before the instance: the instance reads it when it ends.
+    await putJobRecord(env.RESULTS, record);
     await startInstance(env, instanceId, { resultKey, task, refine, format: job.format, quality, modelVersion: env.MODEL_VERSION });
+    return record;
   }
   await putJobRecord(env.RESULTS, record);
+  await queueWebhook(env, record, publicJob(record, "succeeded", { finishedAt: record.createdAt }), "succeeded");
   return record;
 }
 

@@ -30,6 +30,15 @@ export interface JobRecord {
   canceledAt?: string;
   /** The furthest progress reported so far (progress never goes backwards, even across endpoint retries). */
   progress: JobProgress;
+  /** Where the job's end is notified (webhooks.ts). */
+  webhook?: JobWebhook;
+}
+
+export type WebhookEvent = "succeeded" | "failed" | "canceled";
+
+export interface JobWebhook {
+  url: string;
+  events: WebhookEvent[];
 }
 
 /** 128 random bits: `job_` and 32 hex digits. */
@@ -52,6 +61,10 @@ export function ownerOf(apiKey: string): Promise<string> {
 const recordKey = (id: string) => `jobs/${id}.json`;
 export const inputKey = (instanceId: string) => `job-inputs/${instanceId}`;
 const refKey = (instanceId: string, jobId: string) => `job-refs/${instanceId}/${jobId}`;
+/** One object per job that is queued or running, per owner: what the per-key limit counts. */
+const liveKey = (owner: string, jobId: string) => `job-live/${owner}/${jobId}`;
+/** A marker older than this is a leftover (a job cannot run that long: its endpoint calls time out first). */
+const liveMarkerMaxAgeMs = 6 * 3_600_000;
 
 export async function putJobRecord(bucket: R2Bucket, record: JobRecord): Promise<void> {
   await bucket.put(recordKey(record.id), JSON.stringify(record), { httpMetadata: { contentType: "application/json" } });
@@ -65,6 +78,38 @@ export async function getJobRecord(bucket: R2Bucket, id: string, owner: string, 
   const record = (await object.json()) as JobRecord;
   if (record.owner !== owner || Date.parse(record.expiresAt) <= now) return undefined;
   return record;
+}
+
+/** The record, whoever owns it (the job's own workflows; requests use getJobRecord). */
+export async function readJobRecord(bucket: R2Bucket, id: string): Promise<JobRecord | undefined> {
+  const object = await bucket.get(recordKey(id));
+  return object ? ((await object.json()) as JobRecord) : undefined;
+}
+
+export async function markLive(bucket: R2Bucket, owner: string, jobId: string): Promise<void> {
+  await bucket.put(liveKey(owner, jobId), "");
+}
+
+export async function unmarkLive(bucket: R2Bucket, owner: string, jobId: string): Promise<void> {
+  await bucket.delete(liveKey(owner, jobId));
+}
+
+/** How many of the owner's jobs are queued or running, counting up to `upTo`. */
+export async function countLiveJobs(bucket: R2Bucket, owner: string, upTo: number, now = Date.now()): Promise<number> {
+  const listing = await bucket.list({ prefix: `job-live/${owner}/`, limit: Math.min(1000, upTo * 4) });
+  return Math.min(upTo, listing.objects.filter((o) => now - o.uploaded.getTime() < liveMarkerMaxAgeMs).length);
+}
+
+/** The jobs that share an instance's work. */
+export async function listJobRefs(bucket: R2Bucket, instanceId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const listing = await bucket.list({ prefix: `job-refs/${instanceId}/`, ...(cursor ? { cursor } : {}) });
+    ids.push(...listing.objects.map((o) => o.key.slice(o.key.lastIndexOf("/") + 1)));
+    cursor = listing.truncated ? listing.cursor : undefined;
+  } while (cursor);
+  return ids;
 }
 
 export async function addJobRef(bucket: R2Bucket, instanceId: string, jobId: string): Promise<void> {

@@ -15,7 +15,7 @@ export function furthest(a: JobProgress, b: JobProgress): JobProgress {
   return { ...later, tilesTotal: Math.max(a.tilesTotal, b.tilesTotal) };
 }
 
-function publicJob(record: JobRecord, status: Job["status"], extra: Partial<Job> = {}): Job {
+export function publicJob(record: JobRecord, status: Job["status"], extra: Partial<Job> = {}): Job {
   const progress = status === "succeeded" ? { stage: "done" as const, tilesDone: record.progress.tilesTotal, tilesTotal: record.progress.tilesTotal } : record.progress;
   return {
     id: record.id,

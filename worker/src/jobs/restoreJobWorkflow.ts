@@ -2,8 +2,9 @@
 // was stored in R2 before the instance was created; the "restore" step calls the endpoint (with the instance id
 // as the endpoint request's id, so progress and cancellation can find it), stores the result in the results
 // cache whole, and is retried with backoff while the endpoint is unreachable, overloaded or restarting; a
-// request the endpoint refuses (an image it cannot decode) fails the job at once. Step results stay small: the
-// bytes live in R2.
+// request the endpoint refuses (an image it cannot decode) fails the job at once. Then every job sharing the
+// instance is told: its webhook is queued and it stops counting against its key's live-job limit. Step
+// results stay small: the bytes live in R2.
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { ApiError, type ErrorCode } from "../apiError.js";
 import { putCachedResult } from "../cache/r2ResultCache.js";
@@ -11,7 +12,9 @@ import { integerSetting, type Env } from "../env.js";
 import { requestRestoration } from "../inference/restoreClient.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
-import { inputKey } from "./jobRecords.js";
+import { dropJobRef, inputKey, listJobRefs, readJobRecord, unmarkLive } from "./jobRecords.js";
+import { publicJob } from "./jobStatus.js";
+import { queueWebhook } from "./webhooks.js";
 
 export interface RestoreJobParams {
   resultKey: string;
@@ -46,7 +49,7 @@ export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
   override async run(event: Readonly<WorkflowEvent<RestoreJobParams>>, step: WorkflowStep): Promise<RestoreJobOutput> {
     const params = event.payload;
     const instanceId = event.instanceId;
-    const outcome = await step.do<RestoreJobOutput>("restore", restoreStepConfig, async () => {
+    const outcome = await step.do<RestoreJobOutput>("restore", restoreStepConfig, async (): Promise<RestoreJobOutput> => {
       // Another instance (or a synchronous request) may have stored the result meanwhile.
       if (await this.env.RESULTS.head(params.resultKey)) return { outcome: "succeeded" };
       const input = await this.env.RESULTS.get(inputKey(instanceId));
@@ -77,10 +80,29 @@ export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
         const { code, message, details } = error as ApiError;
         return { outcome: "failed", error: { code, message, ...(details ? { details } : {}) } };
       }
-    });
+    }).catch((error: unknown): RestoreJobOutput => ({
+      // Every retry failed: the job fails, and its webhooks still say so.
+      outcome: "failed",
+      error: { code: "upstream_unavailable", message: `The inference endpoint could not restore the image: ${error instanceof Error ? error.message : String(error)}.` },
+    }));
     await step.do("delete the input", async () => {
       await this.env.RESULTS.delete(inputKey(instanceId));
       return true;
+    });
+    await step.do("notify the jobs", async () => {
+      const finishedAt = new Date().toISOString();
+      const jobIds = await listJobRefs(this.env.RESULTS, instanceId);
+      for (const jobId of jobIds) {
+        const record = await readJobRecord(this.env.RESULTS, jobId);
+        if (record && !record.canceledAt) {
+          await unmarkLive(this.env.RESULTS, record.owner, record.id);
+          const job = outcome.outcome === "succeeded" ? publicJob(record, "succeeded", { finishedAt }) : publicJob(record, "failed", { finishedAt, error: outcome.error });
+          await queueWebhook(this.env, record, job, outcome.outcome);
+        }
+        // Done with: a later job for the same key (after a failure) starts a fresh set.
+        await dropJobRef(this.env.RESULTS, instanceId, jobId);
+      }
+      return jobIds.length;
     });
     return outcome;
   }

@@ -21,9 +21,10 @@ export interface RestoreOptions {
 
 const known = new Set(["task", "format", "quality", "refine"]);
 
-export function parseRestoreOptions(query: URLSearchParams): RestoreOptions {
+/** `alsoKnown`: further parameters the route reads itself (POST /v1/jobs: webhook, webhookEvents). */
+export function parseRestoreOptions(query: URLSearchParams, alsoKnown: readonly string[] = []): RestoreOptions {
   for (const name of query.keys()) {
-    if (!known.has(name)) throw new ApiError("invalid_parameter", `Unknown query parameter "${name}".`, { parameter: name });
+    if (!known.has(name) && !alsoKnown.includes(name)) throw new ApiError("invalid_parameter", `Unknown query parameter "${name}".`, { parameter: name });
   }
   const task = query.get("task");
   if (!task || !(tasks as readonly string[]).includes(task)) {

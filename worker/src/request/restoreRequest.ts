@@ -12,9 +12,9 @@ import { parseRestoreOptions, resolveOutputFormat, type OutputFormat, type Resto
 export type RestoreRequestVariables = AuthVariables & { options: RestoreOptions };
 type RestoreRequestEnv = { Bindings: Env; Variables: RestoreRequestVariables };
 
-export function parseOptions(): MiddlewareHandler<RestoreRequestEnv> {
+export function parseOptions(alsoKnown: readonly string[] = []): MiddlewareHandler<RestoreRequestEnv> {
   return async (c, next) => {
-    c.set("options", parseRestoreOptions(new URL(c.req.url).searchParams));
+    c.set("options", parseRestoreOptions(new URL(c.req.url).searchParams, alsoKnown));
     await next();
   };
 }

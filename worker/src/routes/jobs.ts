@@ -1,6 +1,7 @@
 // The job API: POST /v1/jobs (same checks as POST /v1/restore, answered 202 at once), GET /v1/jobs/{id} (status
 // and progress), GET /v1/jobs/{id}/result (the same bytes and headers POST /v1/restore gives), DELETE
-// /v1/jobs/{id} (cancel). A job is visible only to the key that created it: any other key gets 404, never 403.
+// /v1/jobs/{id} (cancel), GET /v1/webhooks/secret (what signs the key's webhooks). A job is visible only to the
+// key that created it: any other key gets 404, never 403.
 import { Hono } from "hono";
 import { ApiError } from "../apiError.js";
 import { getCachedResult } from "../cache/r2ResultCache.js";
@@ -8,7 +9,8 @@ import type { Env } from "../env.js";
 import { cancelEndpointRequest } from "../inference/endpointRequests.js";
 import { pipelineModelName } from "../inference/restoreClient.js";
 import { createJob } from "../jobs/createJob.js";
-import { dropJobRef, getJobRecord, ownerOf, putJobRecord, type Job, type JobRecord } from "../jobs/jobRecords.js";
+import { dropJobRef, getJobRecord, ownerOf, putJobRecord, unmarkLive, type Job, type JobRecord } from "../jobs/jobRecords.js";
+import { parseWebhook, queueWebhook, webhookSecret } from "../jobs/webhooks.js";
 import { currentJob } from "../jobs/jobStatus.js";
 import { apiKeyAuth, type AuthVariables } from "../middleware/apiKeyAuth.js";
 import { rateLimitPerKey } from "../middleware/rateLimit.js";
@@ -25,9 +27,10 @@ const jobJson = (job: Job, status = 200, headers: Record<string, string> = {}) =
 /** Seconds a client should wait before polling a live job again. */
 const pollAfterSeconds = 2;
 
-jobRoutes.post("/v1/jobs", apiKeyAuth(), rateLimitPerKey(), parseOptions(), limitBody(), async (c) => {
+jobRoutes.post("/v1/jobs", apiKeyAuth(), rateLimitPerKey(), parseOptions(["webhook", "webhookEvents"]), limitBody(), async (c) => {
+  const webhook = parseWebhook(new URL(c.req.url).searchParams, c.env);
   const { image, format } = await readCheckedImage(c);
-  const record = await createJob(c.env, { apiKey: c.get("apiKey"), options: c.get("options"), image, format });
+  const record = await createJob(c.env, { apiKey: c.get("apiKey"), options: c.get("options"), image, format, ...(webhook ? { webhook } : {}) });
   const job = await currentJob(c.env, record);
   return jobJson(job, 202, { location: `/v1/jobs/${record.id}`, ...(job.status === "succeeded" ? {} : { "retry-after": String(pollAfterSeconds) }) });
 });
@@ -70,6 +73,7 @@ jobRoutes.delete("/v1/jobs/:id", ...jobAuth, async (c) => {
   if (job.status !== "queued" && job.status !== "running") return jobJson(job);
   record.canceledAt = new Date().toISOString();
   await putJobRecord(c.env.RESULTS, record);
+  await unmarkLive(c.env.RESULTS, record.owner, record.id);
   // The shared work stops only when no other job still wants it.
   if (record.instanceId && (await dropJobRef(c.env.RESULTS, record.instanceId, record.id)) === 0) {
     try {
@@ -79,5 +83,12 @@ jobRoutes.delete("/v1/jobs/:id", ...jobAuth, async (c) => {
     }
     await cancelEndpointRequest(c.env.INFERENCE_URL, record.instanceId);
   }
-  return jobJson(await currentJob(c.env, record));
+  const canceled = await currentJob(c.env, record);
+  await queueWebhook(c.env, record, canceled, "canceled");
+  return jobJson(canceled);
+});
+
+jobRoutes.get("/v1/webhooks/secret", ...jobAuth, async (c) => {
+  const secret = await webhookSecret(c.env, await ownerOf(c.get("apiKey")));
+  return new Response(JSON.stringify({ secret }), { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
 });

@@ -26,12 +26,18 @@ export function checkSource(url: URL, policy: SourcePolicy): void {
   if (refusal) throw new ApiError("source_not_allowed", messages[refusal], { reason: refusal });
 }
 
-function refusalFor(url: URL, policy: SourcePolicy): SourceRefusal | undefined {
+/** What any URL the worker sends a request to must pass (transform sources, webhooks): http(s), no user info, a public host. */
+export function hostRefusal(url: URL, allowLoopback: boolean): "scheme" | "userinfo" | "local-hostname" | "private-address" | undefined {
   if (url.protocol !== "https:" && url.protocol !== "http:") return "scheme";
   // `https://ok.example@evil.example/` has the host evil.example; refuse the form outright.
   if (url.username !== "" || url.password !== "") return "userinfo";
-  const host = classifyHost(url.hostname, policy.allowLoopback);
-  if (host !== "ok") return host;
+  const host = classifyHost(url.hostname, allowLoopback);
+  return host === "ok" ? undefined : host;
+}
+
+function refusalFor(url: URL, policy: SourcePolicy): SourceRefusal | undefined {
+  const refusal = hostRefusal(url, policy.allowLoopback);
+  if (refusal) return refusal;
   // The parser leaves these encoded, so `/allowed/..%2fprivate` would pass a prefix check here and be decoded
   // into a traversal by many origins.
   if (/%(2f|5c|2e|00)/i.test(url.pathname)) return "encoded-path";
