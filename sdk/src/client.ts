@@ -6,7 +6,7 @@ import { EdgeRestoreError, errorFromResponse } from "./errors.js";
 import type { components, paths } from "./generated/openapi.js";
 import { type ImageInput, toImageBody } from "./imageBody.js";
 import { type RestoreResult, restoreResult } from "./restoreResult.js";
-import { type RetryPolicy, type Sleep, withRetry } from "./retry.js";
+import { type RetryPolicy, type Sleep, sleep as abortableSleep, withRetry } from "./retry.js";
 
 type Schemas = components["schemas"];
 
@@ -43,13 +43,62 @@ export interface RestoreOptions extends CallOptions {
   ifNoneMatch?: string;
 }
 
+/** What a job reports while it runs. */
+export type JobProgress = Schemas["Job"]["progress"];
+
+export interface JobOptions extends Omit<RestoreOptions, "ifNoneMatch"> {
+  /** Public http(s) URL notified when the job ends (signed: see `verifyWebhook`). */
+  webhook?: string;
+  /** Which ends to notify; default all three. */
+  webhookEvents?: ("succeeded" | "failed" | "canceled")[];
+}
+
+export interface WaitOptions extends CallOptions {
+  /** Called with every new progress report (never going backwards). */
+  onProgress?: (progress: JobProgress, job: Schemas["Job"]) => void;
+  /** Time between polls. Default 2000 ms. */
+  pollIntervalMs?: number;
+}
+
+export interface RestoreWithProgressOptions extends RestoreOptions {
+  /** Given: the restoration runs as a job and reports its progress here. */
+  onProgress?: WaitOptions["onProgress"];
+  /**
+   * "auto" (default): a job when `onProgress` is given or the image is larger than JOB_THRESHOLD_BYTES, else
+   * one synchronous request. "job" / "sync" force one or the other.
+   */
+  mode?: "auto" | "job" | "sync";
+}
+
 export interface EdgeRestoreClient {
-  restore(image: ImageInput, options: RestoreOptions): Promise<RestoreResult>;
+  /**
+   * Restores one image. Large images (see `mode`) go through a job, so they are not bound by one request's time
+   * limit; aborting `signal` then cancels the job.
+   */
+  restore(image: ImageInput, options: RestoreWithProgressOptions): Promise<RestoreResult>;
+  /** POST /v1/jobs: starts an asynchronous restoration and returns the job at once. */
+  createJob(image: ImageInput, options: JobOptions): Promise<Schemas["Job"]>;
+  getJob(id: string, options?: CallOptions): Promise<Schemas["Job"]>;
+  /** Cancels a queued or running job; a finished one is returned as it is. */
+  cancelJob(id: string, options?: CallOptions): Promise<Schemas["Job"]>;
+  /** A succeeded job's image (EdgeRestoreError `job_not_succeeded` otherwise). */
+  jobResult(id: string, options?: CallOptions): Promise<RestoreResult>;
+  /**
+   * Polls until the job ends. Resolves with the succeeded job; throws EdgeRestoreError with the job's error code
+   * when it failed, `job_canceled` when it was canceled. Aborting `signal` stops waiting (the job goes on).
+   */
+  waitForJob(id: string, options?: WaitOptions): Promise<Schemas["Job"]>;
+  /** The `whsec_…` secret that signs this API key's webhooks. */
+  webhookSecret(options?: CallOptions): Promise<string>;
   models(options?: CallOptions): Promise<Schemas["ModelList"]>;
   health(options?: CallOptions): Promise<Schemas["Health"]>;
   /** Throws EdgeRestoreError `not_ready` (503) with `details.checks` when a dependency is down. */
   ready(options?: CallOptions): Promise<Schemas["Readiness"]>;
 }
+
+/** restore() in "auto" mode runs a job for images larger than this (about a 2-megapixel JPEG). */
+export const JOB_THRESHOLD_BYTES = 1024 * 1024;
+export const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -87,9 +136,24 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
     );
   }
 
-  return {
-    async restore(image, { task, format, quality, refine, signal, ifNoneMatch }) {
+  const auth = (): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+
+  const client: EdgeRestoreClient = {
+    async restore(image, options) {
+      const { task, format, quality, refine, signal, ifNoneMatch, onProgress, mode = "auto" } = options;
       const { body, contentType } = await toImageBody(image);
+      const size = body instanceof Blob ? body.size : body.byteLength;
+      if (mode === "job" || (mode === "auto" && (onProgress !== undefined || size > JOB_THRESHOLD_BYTES))) {
+        const job = await client.createJob(body, { task, format, quality, refine, signal });
+        try {
+          await client.waitForJob(job.id, { signal, onProgress });
+        } catch (error) {
+          // The caller gave up: so does the job (best effort; the caller gets their own abort reason).
+          if (signal?.aborted) await client.cancelJob(job.id).catch(() => undefined);
+          throw error;
+        }
+        return client.jobResult(job.id, { signal });
+      }
       return send(signal, TRANSIENT, async (callSignal) => {
         const { data, error, response } = await api.POST("/v1/restore", {
           params: {
@@ -131,8 +195,62 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
       send(signal, READINESS, async (callSignal) =>
         json(await api.GET("/v1/ready", { signal: callSignal, headers: { accept: "application/json" } })),
       ),
+
+    async createJob(image, { task, format, quality, refine, webhook, webhookEvents, signal }) {
+      const { body, contentType } = await toImageBody(image);
+      // Not retried on 503/429 blindly: a second POST would be a second job (the same work, shared, but two ids).
+      return send(signal, { ...TRANSIENT, retryStatuses: [429] }, async (callSignal) =>
+        json(
+          await api.POST("/v1/jobs", {
+            params: { query: { task, format, quality, refine, webhook, webhookEvents: webhookEvents?.join(",") } },
+            body: body as unknown as string,
+            bodySerializer: (raw) => raw,
+            headers: { "content-type": contentType, ...auth() },
+            signal: callSignal,
+          }),
+        ),
+      );
+    },
+
+    getJob: (id, { signal } = {}) =>
+      send(signal, TRANSIENT, async (callSignal) => json(await api.GET("/v1/jobs/{id}", { params: { path: { id } }, headers: auth(), signal: callSignal }))),
+
+    cancelJob: (id, { signal } = {}) =>
+      send(signal, TRANSIENT, async (callSignal) => json(await api.DELETE("/v1/jobs/{id}", { params: { path: { id } }, headers: auth(), signal: callSignal }))),
+
+    jobResult: (id, { signal } = {}) =>
+      send(signal, TRANSIENT, async (callSignal) => {
+        const { data, error, response } = await api.GET("/v1/jobs/{id}/result", { params: { path: { id } }, headers: auth(), parseAs: "blob", signal: callSignal });
+        if (!response.ok) throw errorFromResponse(response, error);
+        const blob = data instanceof Blob ? data : new Blob([]);
+        if (blob.size === 0) throw invalidResponse(response, "expected an image, got an empty body");
+        return restoreResult(response, blob);
+      }),
+
+    async waitForJob(id, { signal, onProgress, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = {}) {
+      let last = "";
+      for (;;) {
+        const job = await client.getJob(id, { signal });
+        const seen = JSON.stringify(job.progress);
+        if (seen !== last) {
+          last = seen;
+          onProgress?.(job.progress, job);
+        }
+        if (job.status === "succeeded") return job;
+        if (job.status === "failed") {
+          throw new EdgeRestoreError({ status: 0, code: job.error?.code ?? "upstream_unavailable", message: job.error?.message ?? "The job failed.", details: job.error?.details ?? null });
+        }
+        if (job.status === "canceled") throw new EdgeRestoreError({ status: 0, code: "job_canceled", message: `Job ${id} was canceled.` });
+        await (sleep ?? abortableSleep)(pollIntervalMs, signal);
+      }
+    },
+
+    webhookSecret: async ({ signal } = {}) =>
+      (await send(signal, TRANSIENT, async (callSignal) => json(await api.GET("/v1/webhooks/secret", { headers: auth(), signal: callSignal })))).secret,
   };
+  return client;
 }
+
 
 /** The body of a JSON 2xx, or the EdgeRestoreError for anything else. */
 function json<T>(result: { data?: T; error?: unknown; response: Response }): T {

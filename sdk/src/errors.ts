@@ -5,7 +5,7 @@ import { parseRetryAfter } from "./retryAfter.js";
 /** Codes the API sends in `error.code` (from openapi.yaml). */
 export type ErrorCode = components["schemas"]["ErrorCode"];
 /** Codes the client uses when there is no usable API error body. */
-export type ClientErrorCode = "network_error" | "timeout" | "invalid_response";
+export type ClientErrorCode = "network_error" | "timeout" | "invalid_response" | "job_canceled";
 export type EdgeRestoreErrorCode = ErrorCode | ClientErrorCode;
 
 type ErrorBody = components["schemas"]["Error"];

@@ -3,13 +3,19 @@ import type { components } from "./generated/openapi.js";
 
 export {
   createEdgeRestoreClient,
+  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_RETRIES,
+  JOB_THRESHOLD_BYTES,
   DEFAULT_TIMEOUT_MS,
   type CallOptions,
   type EdgeRestoreClient,
   type EdgeRestoreClientOptions,
   type FetchLike,
+  type JobOptions,
+  type JobProgress,
   type RestoreOptions,
+  type RestoreWithProgressOptions,
+  type WaitOptions,
 } from "./client.js";
 export {
   EdgeRestoreError,
@@ -35,3 +41,5 @@ export type Limits = Schemas["Limits"];
 export type Health = Schemas["Health"];
 export type Readiness = Schemas["Readiness"];
 export type ErrorBody = Schemas["Error"];
+export type Job = Schemas["Job"];
+export type WebhookEvent = Schemas["WebhookEvent"];
