@@ -28,6 +28,7 @@ describe("parseCliArgs", () => {
       format: "webp",
       quality: 75,
       refine: false,
+      mode: "job",
       url: "https://r.example.com",
       apiKey: "flag-key",
     });
@@ -40,6 +41,7 @@ describe("parseCliArgs", () => {
       output: null,
       task: "lowlight",
       refine: true,
+      mode: "job",
       url: "http://10.0.0.2:8787",
       apiKey: "env-key",
     });
@@ -62,7 +64,11 @@ describe("parseCliArgs", () => {
   });
 
   it.each([
-    [[], "missing command (restore or models)"],
+    [[], "missing command (restore, job or models)"],
+    [["restore", "a.png", "-t", "lowlight", "--sync", "--no-wait"], "--sync and --no-wait do not go together"],
+    [["job"], "missing job id"],
+    [["job", "job_1", "--cancel", "-o", "x.png"], "--cancel and --output do not go together"],
+    [["job", "job_1", "-t", "lowlight"], "option --task does not apply to \"job\""],
     [["resize", "a.png"], 'unknown command "resize"'],
     [["restore", "-t", "lowlight"], "missing input file"],
     [["restore", "a.png", "b.png", "-t", "lowlight"], "expected one input file, got 2"],

@@ -16,6 +16,7 @@ export const DEFAULT_URL = "http://127.0.0.1:8787";
 
 export const USAGE = `Usage:
   edge-restore restore <input> --task <task> [-o <output>] [options]
+  edge-restore job <job-id> [-o <output>] [--cancel]
   edge-restore models [--url URL] [--json]
   edge-restore --help
 
@@ -26,6 +27,16 @@ Restore options:
   -f, --format <format>  ${FORMATS.join(" | ")} (default: the input's format)
   -q, --quality <1-100>  jpeg/webp encoder quality (default 90)
       --no-refine        base network only, without PTG-RM refinement
+      --no-wait          start the job, print its id and exit (then: edge-restore job <id>)
+      --sync             one synchronous request instead of a job (no progress; bound by the
+                         server's request time limit)
+      --key <key>        API key (default: $EDGE_RESTORE_API_KEY)
+
+The restoration runs as a job, with its progress (tiles done, ETA) on stderr.
+
+Job options:
+  -o, --output <path>    where to write the result (default: <job-id>.<ext>)
+      --cancel           cancel the job instead of waiting for it
       --key <key>        API key (default: $EDGE_RESTORE_API_KEY)
 
 Common options:
@@ -45,9 +56,12 @@ export type CliCommand =
       format?: OutputFormat;
       quality?: number;
       refine: boolean;
+      /** "job" (default): progress on stderr; "no-wait": print the job id; "sync": one request. */
+      mode: "job" | "no-wait" | "sync";
       url: string;
       apiKey: string;
     }
+  | { kind: "job"; id: string; output: string | null; cancel: boolean; url: string; apiKey: string }
   | { kind: "models"; url: string; json: boolean };
 
 /** The command line is wrong: exit 2 with the message and a pointer to --help. */
@@ -62,6 +76,9 @@ const OPTIONS = {
   quality: { type: "string", short: "q" },
   // Declared explicitly: parseArgs' `allowNegative` needs Node 20.16+.
   "no-refine": { type: "boolean" },
+  "no-wait": { type: "boolean" },
+  sync: { type: "boolean" },
+  cancel: { type: "boolean" },
   key: { type: "string" },
   url: { type: "string" },
   json: { type: "boolean" },
@@ -69,8 +86,9 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const ALLOWED: Record<"restore" | "models", ReadonlySet<OptionName>> = {
-  restore: new Set(["task", "output", "format", "quality", "no-refine", "key", "url", "help"]),
+const ALLOWED: Record<"restore" | "job" | "models", ReadonlySet<OptionName>> = {
+  restore: new Set(["task", "output", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "help"]),
+  job: new Set(["output", "cancel", "key", "url", "help"]),
   models: new Set(["url", "json", "help"]),
 };
 
@@ -86,8 +104,8 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === "help") return { kind: "help" };
-  if (command === undefined) throw new UsageError("missing command (restore or models)");
-  if (command !== "restore" && command !== "models") throw new UsageError(`unknown command "${command}"`);
+  if (command === undefined) throw new UsageError("missing command (restore, job or models)");
+  if (command !== "restore" && command !== "job" && command !== "models") throw new UsageError(`unknown command "${command}"`);
 
   for (const name of Object.keys(values) as OptionName[]) {
     if (!ALLOWED[command].has(name)) throw new UsageError(`option --${name} does not apply to "${command}"`);
@@ -99,14 +117,26 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
     return { kind: "models", url, json: values.json ?? false };
   }
 
+  const apiKeyOrUsage = () => {
+    const key = nonEmpty(values.key) ?? nonEmpty(env.EDGE_RESTORE_API_KEY);
+    if (key === undefined) throw new UsageError("missing API key: set EDGE_RESTORE_API_KEY or pass --key");
+    return key;
+  };
+  if (values.output === "") throw new UsageError("--output must not be empty");
+
+  if (command === "job") {
+    if (rest.length !== 1) throw new UsageError(rest.length ? `expected one job id, got ${rest.length}` : "missing job id");
+    if (values.cancel && values.output !== undefined) throw new UsageError("--cancel and --output do not go together");
+    return { kind: "job", id: rest[0]!, output: values.output ?? null, cancel: values.cancel ?? false, url, apiKey: apiKeyOrUsage() };
+  }
+
   if (rest.length === 0) throw new UsageError("missing input file");
   if (rest.length > 1) throw new UsageError(`expected one input file, got ${rest.length}`);
   const input = rest[0]!;
   if (values.task === undefined) throw new UsageError(`missing --task (${TASKS.join(", ")})`);
   const task = oneOf(values.task, TASKS, "--task");
-  const apiKey = nonEmpty(values.key) ?? nonEmpty(env.EDGE_RESTORE_API_KEY);
-  if (apiKey === undefined) throw new UsageError("missing API key: set EDGE_RESTORE_API_KEY or pass --key");
-  if (values.output === "") throw new UsageError("--output must not be empty");
+  const apiKey = apiKeyOrUsage();
+  if (values.sync && values["no-wait"]) throw new UsageError("--sync and --no-wait do not go together");
 
   return {
     kind: "restore",
@@ -116,6 +146,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
     ...(values.format === undefined ? {} : { format: oneOf(values.format, FORMATS, "--format") }),
     ...(values.quality === undefined ? {} : { quality: parseQuality(values.quality) }),
     refine: !values["no-refine"],
+    mode: values.sync ? "sync" : values["no-wait"] ? "no-wait" : "job",
     url,
     apiKey,
   };

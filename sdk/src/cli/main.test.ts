@@ -53,7 +53,7 @@ describe("edge-restore restore", () => {
   it("sends the file and writes the result beside it", async () => {
     const input = join(dir, "dark.jpg");
     await writeFile(input, INPUT);
-    const { exit, stdout, stderr, requests } = run(["restore", input, "--task", "lowlight", "--url", "http://api.test"], png);
+    const { exit, stdout, stderr, requests } = run(["restore", input, "--task", "lowlight", "--sync", "--url", "http://api.test"], png);
     expect(await exit).toBe(0);
 
     const output = join(dir, "dark.restored.png");
@@ -73,7 +73,7 @@ describe("edge-restore restore", () => {
     const output = join(dir, "out", "result.webp");
     const webp = () =>
       new Response(OUTPUT, { headers: { "content-type": "image/webp", "cache-status": "edge-restore; fwd=uri-miss; stored", "x-model-version": "restore-derain/2", "x-refine-applied": "false" } });
-    const { exit, stderr, requests } = run(["restore", input, "-t", "derain", "-o", output, "-f", "webp", "-q", "70", "--no-refine", "--key", "flag-key"], webp);
+    const { exit, stderr, requests } = run(["restore", input, "-t", "derain", "--sync", "-o", output, "-f", "webp", "-q", "70", "--no-refine", "--key", "flag-key"], webp);
     expect(await exit).toBe(0);
     expect(new Uint8Array(await readFile(output))).toEqual(OUTPUT);
     expect(stderr[0]).toBe(`wrote ${output} (${OUTPUT.length} bytes, cache miss, model restore-derain/2, base only, 1.23 s)`);
@@ -85,7 +85,7 @@ describe("edge-restore restore", () => {
     const input = join(dir, "dark.jpg");
     await writeFile(input, INPUT);
     const unauthorized = () => Response.json({ error: { code: "unauthorized", message: "missing or invalid API key" } }, { status: 401 });
-    const { exit, stdout, stderr } = run(["restore", input, "-t", "lowlight"], unauthorized);
+    const { exit, stdout, stderr } = run(["restore", input, "-t", "lowlight", "--sync"], unauthorized);
     expect(await exit).toBe(1);
     expect(stderr).toEqual(["error unauthorized: missing or invalid API key"]);
     expect([...stdout, ...stderr].join("\n")).not.toContain(KEY);
@@ -94,7 +94,7 @@ describe("edge-restore restore", () => {
   it("exits 1 with a network error when the server cannot be reached", async () => {
     const input = join(dir, "dark.jpg");
     await writeFile(input, INPUT);
-    const { exit, stderr, requests } = run(["restore", input, "-t", "lowlight"], () => Promise.reject(new TypeError("fetch failed")));
+    const { exit, stderr, requests } = run(["restore", input, "-t", "lowlight", "--sync"], () => Promise.reject(new TypeError("fetch failed")));
     expect(await exit).toBe(1);
     expect(stderr).toEqual(["error network_error: network error: fetch failed"]);
     expect(requests).toHaveLength(3); // first try + 2 retries
@@ -124,6 +124,69 @@ describe("edge-restore restore", () => {
     const { exit, stdout } = run(["--help"], png);
     expect(await exit).toBe(0);
     expect(stdout[0]).toContain("edge-restore restore <input> --task <task>");
+  });
+});
+
+/** A server for the job path: POST /v1/jobs, then polls from `polls` (the last repeats), then the result. */
+function jobServer(polls: components["schemas"]["Job"]["progress"][], final: "succeeded" | "failed" = "succeeded") {
+  let poll = 0;
+  return (request: Request): Response => {
+    const { pathname } = new URL(request.url);
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    const job = (status: string, progress: components["schemas"]["Job"]["progress"], extra = {}) => ({ id: "job_1", status, task: "lowlight", progress, createdAt: "2026-11-30T00:00:00Z", ...extra });
+    if (request.method === "POST" && pathname === "/v1/jobs") return json(job("queued", { stage: "queued", tilesDone: 0, tilesTotal: 0 }), 202);
+    if (request.method === "DELETE") return json(job("canceled", polls[0]!));
+    if (pathname === "/v1/jobs/job_1") {
+      const progress = polls[Math.min(poll++, polls.length - 1)]!;
+      const done = poll > polls.length;
+      if (!done) return json(job("running", progress));
+      return final === "succeeded" ? json(job("succeeded", { stage: "done", tilesDone: 4, tilesTotal: 4 })) : json(job("failed", progress, { error: { code: "invalid_image", message: "The image could not be decoded." } }));
+    }
+    if (pathname === "/v1/jobs/job_1/result") return new Response(OUTPUT, { headers: { "content-type": "image/png", "cache-status": "edge-restore; hit" } });
+    return json({ error: { code: "not_found", message: "no" } }, 404);
+  };
+}
+
+describe("edge-restore restore, as a job", () => {
+  const tiles = (tilesDone: number) => ({ stage: "tiles" as const, tilesDone, tilesTotal: 4 });
+
+  it("shows progress with a bar and ETA on stderr, then writes the result", async () => {
+    const input = join(dir, "dark.jpg");
+    await writeFile(input, INPUT);
+    const { exit, stdout, stderr, requests } = run(["restore", input, "-t", "lowlight"], jobServer([{ stage: "decode", tilesDone: 0, tilesTotal: 0 }, tiles(1), tiles(3)]));
+    expect(await exit).toBe(0);
+    expect(stdout).toEqual([]);
+    expect(stderr.slice(0, 4)).toEqual(["decode…", "tiles 1/4 [#####---------------]  25%", expect.stringMatching(/^tiles 3\/4 \[###############-----\]  75%  ETA \d+s$/), "done"]);
+    expect(stderr.at(-1)).toMatch(/^wrote .*dark\.restored\.png \(10 bytes, cache hit/);
+    expect(new Uint8Array(await readFile(join(dir, "dark.restored.png")))).toEqual(OUTPUT);
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(["POST /v1/jobs", ...Array(4).fill("GET /v1/jobs/job_1"), "GET /v1/jobs/job_1/result"]);
+  });
+
+  it("--no-wait prints the job id; `job <id>` waits and writes <id>.<ext>; `job <id> --cancel` cancels", async () => {
+    const input = join(dir, "dark.jpg");
+    await writeFile(input, INPUT);
+    const started = run(["restore", input, "-t", "lowlight", "--no-wait"], jobServer([tiles(1)]));
+    expect(await started.exit).toBe(0);
+    expect(started.stdout).toEqual(["job_1"]);
+    expect(started.requests).toHaveLength(1);
+
+    const output = join(dir, "out", "r.png");
+    const waited = run(["job", "job_1", "-o", output], jobServer([tiles(2)]));
+    expect(await waited.exit).toBe(0);
+    expect(new Uint8Array(await readFile(output))).toEqual(OUTPUT);
+
+    const canceled = run(["job", "job_1", "--cancel"], jobServer([tiles(2)]));
+    expect(await canceled.exit).toBe(0);
+    expect(canceled.stderr).toEqual(["job job_1 canceled"]);
+    expect(canceled.requests[0]!.method).toBe("DELETE");
+  });
+
+  it("exits 1 with the job's error code when it fails", async () => {
+    const input = join(dir, "dark.jpg");
+    await writeFile(input, INPUT);
+    const { exit, stderr } = run(["restore", input, "-t", "lowlight"], jobServer([tiles(1)], "failed"));
+    expect(await exit).toBe(1);
+    expect(stderr.at(-1)).toBe("error invalid_image: The image could not be decoded.");
   });
 });
 

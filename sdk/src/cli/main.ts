@@ -2,12 +2,14 @@
 // The process itself (argv, env, stdout, exit) is injected, so tests run it end to end in-process.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createEdgeRestoreClient, type FetchLike } from "../client.js";
+import { createEdgeRestoreClient, type FetchLike, type JobProgress } from "../client.js";
+import type { RestoreResult } from "../restoreResult.js";
 import { EdgeRestoreError } from "../errors.js";
 import type { Sleep } from "../retry.js";
 import type { components } from "../generated/openapi.js";
 import { type CliCommand, type Env, parseCliArgs, USAGE, UsageError } from "./args.js";
-import { chooseOutputPath } from "./outputPath.js";
+import { chooseOutputPath, extensionFor } from "./outputPath.js";
+import { progressLine } from "./progressLine.js";
 
 export interface CliIo {
   env: Env;
@@ -43,6 +45,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await models(command, io);
       case "restore":
         return await restore(command, io);
+      case "job":
+        return await job(command, io);
     }
   } catch (error) {
     // Messages only: API error messages never contain keys, and ours never include the key.
@@ -72,16 +76,56 @@ async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: Cl
   }
 
   const started = now();
-  const result = await client(command.url, io, command.apiKey).restore(input, {
+  const api = client(command.url, io, command.apiKey);
+  const options = {
     task: command.task,
     refine: command.refine,
     ...(command.format ? { format: command.format } : {}),
     ...(command.quality === undefined ? {} : { quality: command.quality }),
-  });
-  const bytes = await result.bytes();
-  const elapsedMs = now() - started;
+  };
+  if (command.mode === "no-wait") {
+    const created = await api.createJob(input, options);
+    io.stdout(created.id);
+    io.stderr(`job ${created.id} ${created.status}: edge-restore job ${created.id} waits for it and writes the result`);
+    return EXIT_OK;
+  }
+  const result =
+    command.mode === "sync"
+      ? await api.restore(input, { ...options, mode: "sync" })
+      : await api.restore(input, { ...options, mode: "job", onProgress: progressReporter(io, now) });
+  return write(result, chooseOutputPath(command.input, command.output, result.contentType), now() - started, io);
+}
 
-  const output = chooseOutputPath(command.input, command.output, result.contentType);
+async function job(command: Extract<CliCommand, { kind: "job" }>, io: CliIo): Promise<number> {
+  const now = io.now ?? (() => performance.now());
+  const api = client(command.url, io, command.apiKey);
+  if (command.cancel) {
+    const canceled = await api.cancelJob(command.id);
+    io.stderr(`job ${canceled.id} ${canceled.status}`);
+    return EXIT_OK;
+  }
+  const started = now();
+  await api.waitForJob(command.id, { onProgress: progressReporter(io, now) });
+  const result = await api.jobResult(command.id);
+  const output = command.output ?? `${command.id}.${extensionFor(result.contentType)}`;
+  return write(result, output, now() - started, io);
+}
+
+/** Prints each new progress report as a line on stderr: stage, then a bar of tiles with an ETA. */
+function progressReporter(io: CliIo, now: () => number): (progress: JobProgress) => void {
+  let tilesStartedAt: number | null = null;
+  let firstTilesDone = 0;
+  return (progress) => {
+    if (progress.stage === "tiles" && progress.tilesTotal > 0 && tilesStartedAt === null) {
+      tilesStartedAt = now();
+      firstTilesDone = progress.tilesDone;
+    }
+    io.stderr(progressLine(progress, tilesStartedAt, firstTilesDone, now()));
+  };
+}
+
+async function write(result: RestoreResult, output: string, elapsedMs: number, io: CliIo): Promise<number> {
+  const bytes = await result.bytes();
   try {
     await mkdir(dirname(output), { recursive: true });
     await writeFile(output, bytes);
