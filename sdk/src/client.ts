@@ -199,8 +199,9 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
     async createJob(image, { task, format, quality, refine, webhook, webhookEvents, signal }) {
       const { body, contentType } = await toImageBody(image);
       // Not retried on 503/429 blindly: a second POST would be a second job (the same work, shared, but two ids).
+      // Without Prefer: wait the answer is always the Job (202); json() refuses anything but an object.
       return send(signal, { ...TRANSIENT, retryStatuses: [429] }, async (callSignal) =>
-        json(
+        json<Schemas["Job"] | string>(
           await api.POST("/v1/jobs", {
             params: { query: { task, format, quality, refine, webhook, webhookEvents: webhookEvents?.join(",") } },
             body: body as unknown as string,
@@ -208,7 +209,7 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
             headers: { "content-type": contentType, ...auth() },
             signal: callSignal,
           }),
-        ),
+        ) as Schemas["Job"],
       );
     },
 

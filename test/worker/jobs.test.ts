@@ -103,6 +103,51 @@ describe("POST /v1/jobs", () => {
   });
 });
 
+describe("Prefer (RFC 7240)", () => {
+  it("POST /v1/restore with respond-async answers a job, as POST /v1/jobs does", async () => {
+    await workflows.modifyAll(async (m) => m.disableRetryDelays());
+    const image = uniquePng();
+    const request = restoreRequest(image, { query: "task=denoise&format=png" });
+    request.headers.set("prefer", "respond-async");
+    const response = await callWorker(request);
+    expect(response.status).toBe(202);
+    expect(response.headers.get("preference-applied")).toBe("respond-async");
+    await expectConformsToSpec(response, "/v1/restore", "POST");
+    const job = (await response.json()) as Job;
+    expect(response.headers.get("location")).toBe(`/v1/jobs/${job.id}`);
+    await instancesReach("complete");
+    expect(await (await getJob(job.id)).json()).toMatchObject({ status: "succeeded" });
+  });
+
+  it("POST /v1/jobs with wait=N answers the result itself when the job ends in time", async () => {
+    await workflows.modifyAll(async (m) => m.disableRetryDelays());
+    const image = uniquePng();
+    const request = jobRequest("POST", "/v1/jobs", { body: image, query: "task=denoise&format=png" });
+    request.headers.set("prefer", "wait=20");
+    const response = await callWorker(request);
+    expect(response.status).toBe(200);
+    await expectConformsToSpec(response, "/v1/jobs", "POST");
+    expect(response.headers.get("preference-applied")).toBe("wait=20");
+    expect(response.headers.get("content-location")).toMatch(/^\/v1\/jobs\/job_[0-9a-f]{32}\/result$/);
+    const sync = await callWorker(restoreRequest(image, { query: "task=denoise&format=png" }));
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array(await sync.arrayBuffer()));
+    expect(await inferenceCount(endpoints.ok, image)).toBe(1);
+  });
+
+  it("POST /v1/jobs with wait=N answers the job (202) when it is still running after N s", async () => {
+    // The endpoint call fails once and waits its 5 s retry delay.
+    await workflows.modifyAll(async (m) => m.mockStepError({ name: "restore" }, new Error("The inference endpoint could not be reached."), 1));
+    const request = jobRequest("POST", "/v1/jobs", { body: uniquePng() });
+    request.headers.set("prefer", "wait=1");
+    const started = Date.now();
+    const response = await callWorker(request);
+    expect(response.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(response.headers.get("preference-applied")).toBe("wait=1");
+    expect(((await response.json()) as Job).status).toMatch(/queued|running/);
+  });
+});
+
 describe("GET and DELETE /v1/jobs/{id}", () => {
   it("answers 404 to every other key, and to ids that do not exist", async () => {
     await workflows.modifyAll(async (m) => m.disableRetryDelays());

@@ -1,5 +1,6 @@
-// The demo page's script (GET /): one restoration through the SDK, shown as a before/after slider. Bundled for
-// the browser by scripts/generatedFiles.ts (esbuild) and inlined into worker/demo/page.html.
+// The demo page's script (GET /): one restoration through the SDK, run as a job with a progress bar and a Cancel
+// button, shown as a before/after slider. Bundled for the browser by scripts/generatedFiles.ts (esbuild) and
+// inlined into worker/demo/page.html.
 import { createEdgeRestoreClient, EdgeRestoreError, type Task } from "../../sdk/src/index.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -9,6 +10,8 @@ const fileInput = $<HTMLInputElement>("file");
 const taskSelect = $<HTMLSelectElement>("task");
 const keyInput = $<HTMLInputElement>("key");
 const button = $<HTMLButtonElement>("restore");
+const cancel = $<HTMLButtonElement>("cancel");
+const progress = $<HTMLProgressElement>("progress");
 const status = $<HTMLParagraphElement>("status");
 const result = $<HTMLElement>("result");
 const compare = $<HTMLDivElement>("compare");
@@ -53,19 +56,6 @@ function showSplit(): void {
 }
 split.addEventListener("input", showSplit);
 
-/** `r2;dur=1.2, infer;dur=5012.3` → `r2 1 ms · infer 5012 ms`. */
-function timings(header: string | null): string {
-  if (!header) return "no Server-Timing";
-  return header
-    .split(",")
-    .map((entry) => {
-      const [name, ...params] = entry.trim().split(";");
-      const dur = params.map((p) => /^\s*dur=([\d.]+)/.exec(p)?.[1]).find(Boolean);
-      return dur === undefined ? name : `${name} ${Math.round(Number(dur))} ms`;
-    })
-    .join(" · ");
-}
-
 function loaded(img: HTMLImageElement, src: string): Promise<void> {
   return new Promise((resolve, reject) => {
     img.onload = () => resolve();
@@ -83,13 +73,31 @@ form.addEventListener("submit", async (event) => {
     return say("Paste an API key first.", true);
   }
   const task = taskSelect.value as Task;
-  const client = createEdgeRestoreClient({ baseUrl: location.origin, apiKey, timeoutMs: 600_000 });
+  const client = createEdgeRestoreClient({ baseUrl: location.origin, apiKey });
+  const controller = new AbortController();
+  const stop = () => controller.abort(new DOMException("Canceled", "AbortError"));
+  cancel.addEventListener("click", stop, { once: true });
   button.disabled = true;
+  cancel.hidden = false;
+  progress.hidden = false;
+  progress.removeAttribute("value"); // indeterminate until the tiles are planned
   form.setAttribute("aria-busy", "true");
-  say(`Restoring (${task})… on a CPU endpoint this takes one to two minutes per megapixel.`);
+  say(`Restoring (${task})… on a CPU endpoint this takes about half a minute per megapixel.`);
   const started = performance.now();
+  let tiles = 0;
   try {
-    const restored = await client.restore(file, { task });
+    // With onProgress the SDK runs a job: no request time limit, progress as tiles finish, Cancel cancels it.
+    const restored = await client.restore(file, {
+      task,
+      signal: controller.signal,
+      onProgress: ({ stage, tilesDone, tilesTotal }) => {
+        tiles = tilesTotal;
+        if (stage === "tiles" && tilesTotal > 0) {
+          progress.value = tilesDone / tilesTotal;
+          say(`Restoring (${task})… tile ${tilesDone} of ${tilesTotal} done.`);
+        } else if (stage !== "done") say(`Restoring (${task})… ${stage}.`);
+      },
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     for (const url of urls.splice(0)) URL.revokeObjectURL(url);
     const inputUrl = URL.createObjectURL(file);
@@ -105,18 +113,21 @@ form.addEventListener("submit", async (event) => {
     download.download = `${file.name.replace(/\.[^.]*$/, "")}.${task}.${extension}`;
     say(
       [
-        `Done in ${seconds} s. ${restored.cacheHit ? "Cache hit: answered from the result cache, no model run." : "Cache miss: the model ran and the result was stored."}`,
+        `Done in ${seconds} s${tiles ? ` (${tiles} tile${tiles === 1 ? "" : "s"} computed)` : " (answered from the result cache, no model run)"}.`,
         restored.refineApplied
           ? "Refinement applied (PTG-RM)."
           : "Refinement not applied: the endpoint has no trained PTG-RM for this task, so this is the base network's result.",
-        `Server timing: ${timings(restored.serverTiming)}. Model: ${restored.modelVersion ?? "unknown"}.`,
+        `Model: ${restored.modelVersion ?? "unknown"}.`,
       ].join("\n"),
     );
   } catch (error) {
-    const message = error instanceof EdgeRestoreError ? `${error.code}: ${error.message}` : String(error);
-    say(`Restoration failed. ${message}`, true);
+    if (controller.signal.aborted) say("Canceled: the job was stopped.");
+    else say(`Restoration failed. ${error instanceof EdgeRestoreError ? `${error.code}: ${error.message}` : String(error)}`, true);
   } finally {
+    cancel.removeEventListener("click", stop);
     button.disabled = false;
+    cancel.hidden = true;
+    progress.hidden = true;
     form.removeAttribute("aria-busy");
   }
 });

@@ -20,6 +20,9 @@ export interface paths {
          *     Conditional requests: results are content-addressed, so an `If-None-Match` that matches the
          *     result's `ETag` is answered `304 Not Modified` with no body (the request is treated as a
          *     safe computation, as for GET).
+         *
+         *     `Prefer: respond-async` (RFC 7240) makes this a job: answered as `POST /v1/jobs` answers (`202`,
+         *     `Location`, a Job), with `Preference-Applied: respond-async`.
          */
         post: operations["restore"];
         delete?: never;
@@ -644,6 +647,8 @@ export interface operations {
             };
             header?: {
                 "If-None-Match"?: string;
+                /** @description `respond-async`: answer with a job at once (202). */
+                Prefer?: string;
             };
             path?: never;
             cookie?: never;
@@ -665,6 +670,18 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                };
+            };
+            /** @description `Prefer: respond-async`: the job (see `POST /v1/jobs`). */
+            202: {
+                headers: {
+                    /** @description `/v1/jobs/{id}`. */
+                    Location?: string;
+                    "Preference-Applied"?: "respond-async";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
                 };
             };
             /** @description The result matches `If-None-Match`; no body. */
@@ -714,12 +731,37 @@ export interface operations {
                 /** @description Comma-separated job ends to notify; default `succeeded,failed,canceled`. */
                 webhookEvents?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description `wait=N` (RFC 7240; at most 60): when the job succeeds within N seconds the answer is its result
+                 *     (`200`, as `GET /v1/jobs/{id}/result`), otherwise the job (`202`) as usual.
+                 */
+                Prefer?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: components["requestBodies"]["Image"];
         responses: {
+            /** @description `Prefer: wait=N` and the job succeeded in time: its restored image. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Status": components["headers"]["Cache-Status"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Model-Version": components["headers"]["X-Model-Version"];
+                    "X-Refine-Applied": components["headers"]["X-Refine-Applied"];
+                    "Preference-Applied"?: string;
+                    /** @description `/v1/jobs/{id}/result`. */
+                    "Content-Location"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
             /** @description The job was accepted (or, for a cached result, has already succeeded). */
             202: {
                 headers: {

@@ -4,36 +4,42 @@
 // key that created it: any other key gets 404, never 403.
 import { Hono } from "hono";
 import { ApiError } from "../apiError.js";
-import { getCachedResult } from "../cache/r2ResultCache.js";
 import type { Env } from "../env.js";
 import { cancelEndpointRequest } from "../inference/endpointRequests.js";
-import { pipelineModelName } from "../inference/restoreClient.js";
 import { createJob } from "../jobs/createJob.js";
+import { acceptedJob, jobJson, jobResultResponse, pollAfterSeconds } from "../jobs/jobResponses.js";
 import { dropJobRef, getJobRecord, ownerOf, putJobRecord, unmarkLive, type Job, type JobRecord } from "../jobs/jobRecords.js";
 import { parseWebhook, queueWebhook, webhookSecret } from "../jobs/webhooks.js";
 import { currentJob } from "../jobs/jobStatus.js";
 import { apiKeyAuth, type AuthVariables } from "../middleware/apiKeyAuth.js";
 import { rateLimitPerKey } from "../middleware/rateLimit.js";
+import { parsePrefer } from "../request/preferHeader.js";
 import { limitBody, parseOptions, readCheckedImage, type RestoreRequestVariables } from "../request/restoreRequest.js";
-import { cacheName } from "../restore/restoreWithCache.js";
-import { resultResponse } from "../restore/resultResponse.js";
-import { ServerTiming } from "../serverTiming.js";
 
 export const jobRoutes = new Hono<{ Bindings: Env; Variables: RestoreRequestVariables }>();
 
-const jobJson = (job: Job, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(job), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
-
-/** Seconds a client should wait before polling a live job again. */
-const pollAfterSeconds = 2;
-
 jobRoutes.post("/v1/jobs", apiKeyAuth(), rateLimitPerKey(), parseOptions(["webhook", "webhookEvents"]), limitBody(), async (c) => {
   const webhook = parseWebhook(new URL(c.req.url).searchParams, c.env);
+  const { wait } = parsePrefer(c.req.header("prefer"));
   const { image, format } = await readCheckedImage(c);
   const record = await createJob(c.env, { apiKey: c.get("apiKey"), options: c.get("options"), image, format, ...(webhook ? { webhook } : {}) });
-  const job = await currentJob(c.env, record);
-  return jobJson(job, 202, { location: `/v1/jobs/${record.id}`, ...(job.status === "succeeded" ? {} : { "retry-after": String(pollAfterSeconds) }) });
+  if (wait === undefined) return acceptedJob(c.env, record);
+  // Prefer: wait=N: the result itself when the job ends in time, else the job as usual.
+  const deadline = Date.now() + wait * 1000;
+  let job = await currentJob(c.env, record);
+  while ((job.status === "queued" || job.status === "running") && Date.now() < deadline) {
+    await scheduler.wait(Math.min(waitPollMs, Math.max(0, deadline - Date.now())));
+    job = await currentJob(c.env, record);
+  }
+  if (job.status !== "succeeded") return acceptedJob(c.env, record, job, { "preference-applied": `wait=${wait}` });
+  const response = await jobResultResponse(c.req.raw, c.env, record);
+  response.headers.set("preference-applied", `wait=${wait}`);
+  response.headers.set("content-location", `/v1/jobs/${record.id}/result`);
+  return response;
 });
+
+/** How often a Prefer: wait request looks at its job. */
+const waitPollMs = 1000;
 
 async function ownJob(c: { env: Env; req: { param(name: "id"): string }; get(key: "apiKey"): string }): Promise<JobRecord> {
   const record = await getJobRecord(c.env.RESULTS, c.req.param("id"), await ownerOf(c.get("apiKey")));
@@ -56,15 +62,7 @@ jobRoutes.get("/v1/jobs/:id/result", ...jobAuth, async (c) => {
     const live = job.status === "queued" || job.status === "running";
     throw new ApiError("job_not_succeeded", `The job is ${job.status}.`, { status: job.status }, live ? { "retry-after": String(pollAfterSeconds) } : undefined);
   }
-  const timing = new ServerTiming();
-  const result = await timing.measure("r2", () => getCachedResult(c.env.RESULTS, record.resultKey));
-  if (!result) throw new ApiError("not_found", "The job's result is no longer stored.");
-  return resultResponse(c.req.raw, result, timing, {
-    cacheStatus: `${cacheName}; hit`,
-    cacheControl: "private, max-age=31536000, immutable",
-    varyAccept: false,
-    fallbackModelVersion: `${pipelineModelName(record.task)}/${c.env.MODEL_VERSION}`,
-  });
+  return jobResultResponse(c.req.raw, c.env, record);
 });
 
 jobRoutes.delete("/v1/jobs/:id", ...jobAuth, async (c) => {
