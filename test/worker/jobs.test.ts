@@ -7,7 +7,7 @@ import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Job } from "../../worker/src/jobs/jobRecords.js";
-import { callWorker, endpoints, inferenceCount, restoreRequest, uniquePng } from "./helpers.js";
+import { callWorker, callWorkerWith, endpoints, inferenceCount, restoreRequest, uniquePng } from "./helpers.js";
 import { expectConformsToSpec } from "./openapiConformance.js";
 
 type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
@@ -145,6 +145,27 @@ describe("Prefer (RFC 7240)", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(response.headers.get("preference-applied")).toBe("wait=1");
     expect(((await response.json()) as Job).status).toMatch(/queued|running/);
+  });
+});
+
+describe("a synchronous request that times out while the endpoint works on it", () => {
+  it("goes on as a job, so the retry is a cache hit; such timeouts do not open the circuit", async () => {
+    await workflows.modifyAll(async (m) => m.disableRetryDelays());
+    const image = uniquePng();
+    // Threshold 1: a single counted failure would open the circuit for the slow endpoint.
+    const overrides = { INFERENCE_URL: endpoints.slow, INFERENCE_TIMEOUT_MS: "300", CIRCUIT_FAILURE_THRESHOLD: "1" };
+    const first = await callWorkerWith(restoreRequest(image), overrides);
+    expect(first.status).toBe(504);
+    expect(first.headers.get("retry-after")).toBe("30");
+    expect(await first.clone().json()).toMatchObject({ error: { code: "upstream_timeout", details: { continuing: true } } });
+    await expectConformsToSpec(first, "/v1/restore", "POST");
+    const second = await callWorkerWith(restoreRequest(uniquePng()), overrides);
+    expect(await second.json()).toMatchObject({ error: { code: "upstream_timeout" } }); // not upstream_unavailable: closed
+    // The continued work (here on the fast endpoint the workflow calls) lands in the cache.
+    await instancesReach("complete");
+    const retry = await callWorker(restoreRequest(image));
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("cache-status")).toContain("hit");
   });
 });
 

@@ -562,7 +562,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `upstream_timeout`: the inference endpoint did not answer in time; `source_timeout`: a transform source did not finish downloading in time. */
+        /** @description `upstream_timeout`: the inference endpoint did not answer in time (with `details.continuing: true` when it was still working on the image: the restoration goes on as a job and its result will be cached, so the same request sent again after `Retry-After` is answered from the cache); `source_timeout`: a transform source did not finish downloading in time. */
         Timeout: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];

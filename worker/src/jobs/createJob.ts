@@ -63,6 +63,17 @@ export async function createJob(env: Env, job: NewJob, now = Date.now()): Promis
   return record;
 }
 
+/**
+ * A synchronous restoration that ran out of time goes on as a job with no public record: its input is stored and
+ * the result key's instance started (or joined), so the result lands in the cache and the client's retry is a hit.
+ */
+export async function continueAsJob(env: Env, resultKey: string, image: Uint8Array, params: Omit<RestoreJobParams, "resultKey">): Promise<string> {
+  const instanceId = await instanceIdFor(resultKey);
+  if (!(await env.RESULTS.head(inputKey(instanceId)))) await env.RESULTS.put(inputKey(instanceId), image);
+  await startInstance(env, instanceId, { ...params, resultKey });
+  return instanceId;
+}
+
 /** Creates the instance for this result key, or finds it and keeps it going. */
 async function startInstance(env: Env, id: string, params: RestoreJobParams): Promise<void> {
   try {

@@ -1,10 +1,13 @@
 // The restore core shared by POST /v1/restore and the URL transforms: R2 result cache by input content →
 // (miss) one inference per identical concurrent job → result stored whole before anyone is answered.
+import { ApiError } from "../apiError.js";
 import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult } from "../cache/r2ResultCache.js";
 import { circuitSettings, inferenceTimeoutMs, type Env } from "../env.js";
 import { circuitBreakerFor } from "../inference/circuitBreaker.js";
+import { endpointProgress } from "../inference/endpointRequests.js";
 import { endpointUnwell, requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
 import { SingleFlight } from "../inference/singleFlight.js";
+import { continueAsJob } from "../jobs/createJob.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import type { ServerTiming } from "../serverTiming.js";
 import { sha256Hex } from "../sha256.js";
@@ -32,6 +35,8 @@ interface Miss {
 
 export const cacheName = "edge-restore";
 const inFlight = new SingleFlight<Miss>();
+/** What a timed-out request that goes on as a job tells its client to wait before retrying. */
+const continueRetryAfterSeconds = 30;
 
 export async function restoreWithCache(
   env: Env,
@@ -71,11 +76,36 @@ export async function restoreWithCache(
   return { result: value.result, cacheStatus };
 }
 
-/** The miss path: inference, then the result stored whole (R2 checks its SHA-256) before anyone is answered. */
+/** Timeouts of requests the endpoint was still working on: slow, not unwell, so the circuit breaker ignores them. */
+const healthyTimeouts = new WeakSet<object>();
+
+/**
+ * The miss path: inference, then the result stored whole (R2 checks its SHA-256) before anyone is answered. A
+ * request that times out while the endpoint is still computing it is not wasted: it goes on as a job (the
+ * client is told to retry, and the retry finds the result cached), and it does not count against the endpoint.
+ */
 async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "timeoutMs">, store: boolean): Promise<Miss> {
   const timeoutMs = inferenceTimeoutMs(env);
   const breaker = circuitBreakerFor(env.INFERENCE_URL, circuitSettings(env));
-  const restored = await breaker.run(() => requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs }), endpointUnwell);
+  const requestId = `sync-${crypto.randomUUID()}`;
+  const attempt = () =>
+    requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs, requestId }).catch(async (error: unknown) => {
+      if (!(error instanceof ApiError) || error.code !== "upstream_timeout" || !store) throw error;
+      const working = (await endpointProgress(env.INFERENCE_URL, requestId)) !== undefined;
+      if (!working) throw error;
+      const { task, modelVersion, refine, format, quality } = call;
+      const instanceId = await continueAsJob(env, key, call.image, { task, modelVersion, refine, format, quality });
+      console.log(JSON.stringify({ event: "sync_continued_as_job", key, instanceId, timeoutMs }));
+      const continued = new ApiError(
+        "upstream_timeout",
+        `The restoration takes longer than ${timeoutMs} ms. It goes on in the background and its result will be cached: send the same request again later, or use POST /v1/jobs to follow its progress.`,
+        { timeoutMs, continuing: true },
+        { "retry-after": String(continueRetryAfterSeconds) },
+      );
+      healthyTimeouts.add(continued);
+      throw continued;
+    });
+  const restored = await breaker.run(attempt, (error) => endpointUnwell(error) && !healthyTimeouts.has(error as object));
   const result: CachedResult = {
     bytes: restored.bytes,
     contentType: restored.contentType,
