@@ -3,7 +3,7 @@
 # bench with what `npm run gpu:prepare` put in .gpu/ (carried there, possibly over several calls) and the
 # models carried into models/; `--check` only says which parcels have arrived. Results go to $OUT.
 set -euo pipefail
-parcels=(.gpu/node/node.xz .gpu/runtime/node_modules.tar.xz .gpu/app/gpuBench.mjs)
+parcels=(.gpu/node/node.xz .gpu/runtime/node_modules.tar.xz .gpu/app/gpuBench.mjs .gpu/app/modelThread.mjs)
 missing=0
 for p in "${parcels[@]}"; do
   if [ -f "$p" ]; then echo "present: $p ($(du -h "$p" | cut -f1))"; else echo "missing: $p"; missing=1; fi

@@ -32,7 +32,9 @@ export class ModelThread {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const url = new URL(`./modelThread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+    // Beside this module, with its extension: .ts from source, .js when compiled, .mjs beside a bundle (bench/gpu).
+    const extension = /\.(ts|mjs|js)$/.exec(new URL(import.meta.url).pathname)?.[1] ?? "js";
+    const url = new URL(`./modelThread.${extension}`, import.meta.url);
     // A TypeScript source (run by tsx or vitest) needs tsx's loader registered in the thread first (Node 20 does
     // not take `--import` in a worker's execArgv).
     const worker = url.pathname.endsWith(".ts")
