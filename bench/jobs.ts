@@ -1,9 +1,9 @@
 // What the job path costs over the synchronous one, on the local stack (wrangler dev with its Workflows and local
 // R2, the real endpoint on CPU), in one run:
 //   - a cached image: POST /v1/jobs (succeeded at once) + GET its result, against one POST /v1/restore cache hit;
-//   - a miss (a 768x512 photo): submit → poll every 250 ms → result, against one synchronous POST /v1/restore of
+//   - a miss (a 768x512 photo): submit → poll (every 250 ms) → result, against one synchronous POST /v1/restore of
 //     the same work (another `quality`, so another cache key and the same inference), alternating which goes first.
-//   npm run bench:jobs [-- --hits 30 --misses 2]
+//   npm run bench:jobs [-- --hits 30 --misses 2 --task lowlight --poll-ms 250]
 import { mkdtemp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,10 @@ import { freePort } from "../test/node/freePort.js";
 import { defaultPhotosDir } from "./evalPhotos.js";
 import { benchPhoto, machine, median } from "./loadRounds.js";
 
-const { values } = parseArgs({ options: { hits: { type: "string", default: "30" }, misses: { type: "string", default: "2" }, task: { type: "string", default: "lowlight" } } });
+const { values } = parseArgs({
+  options: { hits: { type: "string", default: "30" }, misses: { type: "string", default: "2" }, task: { type: "string", default: "lowlight" }, "poll-ms": { type: "string", default: "250" } },
+});
+const pollMs = Number(values["poll-ms"]);
 const hits = Number(values.hits);
 const misses = Number(values.misses);
 const task = values.task;
@@ -40,7 +43,7 @@ async function sync(image: Buffer, query: string): Promise<{ ms: number; bytes: 
   return { ms: performance.now() - started, bytes, cache: response.headers.get("cache-status") ?? "" };
 }
 
-async function job(image: Buffer, query: string, pollMs = 250): Promise<{ ms: number; bytes: Uint8Array; polls: number }> {
+async function job(image: Buffer, query: string): Promise<{ ms: number; bytes: Uint8Array; polls: number }> {
   const started = performance.now();
   const created = await fetch(`${stack.workerUrl}/v1/jobs?${query}`, { method: "POST", headers, body: new Uint8Array(image) });
   const { id, status: first } = (await created.json()) as { id: string; status: string };
@@ -91,10 +94,10 @@ try {
 
   const results = {
     benchmark: "jobs",
-    command: `npm run bench:jobs -- --hits ${hits} --misses ${misses} --task ${task}`,
+    command: `npm run bench:jobs -- --hits ${hits} --misses ${misses} --task ${task} --poll-ms ${pollMs}`,
     date: new Date().toISOString(),
     machine: machine(),
-    setup: { server: "wrangler dev (workerd, local Workflows and R2) + endpoint on CPU (every built tile shape)", photo: "768x512 JPEG", task, pollMs: 250 },
+    setup: { server: "wrangler dev (workerd, local Workflows and R2) + endpoint on CPU (every built tile shape)", photo: "768x512 JPEG", task, pollMs },
     cached: {
       syncHitMedianMs: Number(median(hitMs).toFixed(1)),
       jobSubmitToResultMedianMs: Number(median(jobHitMs).toFixed(1)),
@@ -104,11 +107,12 @@ try {
     miss: { rounds, medianRatioJobOverSync: Number(median(rounds.map((r) => r.ratio)).toFixed(3)) },
   };
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-  await writeFile(new URL("./results/jobs.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const file = pollMs === 250 ? "jobs.json" : `jobs-poll-${pollMs}ms.json`;
+  await writeFile(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`
 cached result (${hits} each, medians): sync hit ${results.cached.syncHitMedianMs} ms, job submit → result ${results.cached.jobSubmitToResultMedianMs} ms (${results.cached.ratioJobOverSync}x)
 miss (${misses} rounds, 768x512 ${task}): job / sync median ${results.miss.medianRatioJobOverSync}
-wrote bench/results/jobs.json`);
+wrote bench/results/${file}`);
 } finally {
   await stack.stop();
   await rm(dir, { recursive: true, force: true });
