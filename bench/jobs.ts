@@ -3,7 +3,8 @@
 //   - a cached image: POST /v1/jobs (succeeded at once) + GET its result, against one POST /v1/restore cache hit;
 //   - a miss (a 768x512 photo): submit → poll (every 250 ms) → result, against one synchronous POST /v1/restore of
 //     the same work (another `quality`, so another cache key and the same inference), alternating which goes first.
-//   npm run bench:jobs [-- --hits 30 --misses 2 --task lowlight --poll-ms 250]
+// With `--endpoint fake` (the protocol fake, which answers at once) the misses measure the job path's fixed cost.
+//   npm run bench:jobs [-- --hits 30 --misses 2 --task lowlight --poll-ms 250 --endpoint models|fake]
 import { mkdtemp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -15,8 +16,15 @@ import { defaultPhotosDir } from "./evalPhotos.js";
 import { benchPhoto, machine, median } from "./loadRounds.js";
 
 const { values } = parseArgs({
-  options: { hits: { type: "string", default: "30" }, misses: { type: "string", default: "2" }, task: { type: "string", default: "lowlight" }, "poll-ms": { type: "string", default: "250" } },
+  options: {
+    hits: { type: "string", default: "30" },
+    misses: { type: "string", default: "2" },
+    task: { type: "string", default: "lowlight" },
+    "poll-ms": { type: "string", default: "250" },
+    endpoint: { type: "string", default: "models" },
+  },
 });
+const endpoint = values.endpoint === "fake" ? "fake" : "models";
 const pollMs = Number(values["poll-ms"]);
 const hits = Number(values.hits);
 const misses = Number(values.misses);
@@ -32,7 +40,7 @@ async function photo(): Promise<Buffer> {
 }
 
 const dir = await mkdtemp(join(os.tmpdir(), "edge-restore-bench-jobs-"));
-const stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(dir, "state"), wranglerEnv: "bench", log: () => {} });
+const stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(dir, "state"), wranglerEnv: "bench", endpoint, log: () => {} });
 const headers = { "content-type": "image/jpeg", authorization: `Bearer ${stack.apiKey}` };
 
 async function sync(image: Buffer, query: string): Promise<{ ms: number; bytes: Uint8Array; cache: string }> {
@@ -89,29 +97,38 @@ try {
       s = await sync(image, syncQuery);
     }
     rounds.push({ syncMs: Math.round(s.ms), jobMs: Math.round(j.ms), ratio: j.ms / s.ms, polls: j.polls });
-    console.log(`miss round ${r + 1}: sync ${(s.ms / 1000).toFixed(1)} s, job ${(j.ms / 1000).toFixed(1)} s (${((j.ms / s.ms - 1) * 100).toFixed(1)}%)`);
+    console.log(`miss round ${r + 1}: sync ${s.ms.toFixed(0)} ms, job ${j.ms.toFixed(0)} ms (${((j.ms / s.ms - 1) * 100).toFixed(1)}%, ${j.polls} polls)`);
   }
 
   const results = {
     benchmark: "jobs",
-    command: `npm run bench:jobs -- --hits ${hits} --misses ${misses} --task ${task} --poll-ms ${pollMs}`,
+    command: `npm run bench:jobs -- --hits ${hits} --misses ${misses} --task ${task} --poll-ms ${pollMs} --endpoint ${endpoint}`,
     date: new Date().toISOString(),
     machine: machine(),
-    setup: { server: "wrangler dev (workerd, local Workflows and R2) + endpoint on CPU (every built tile shape)", photo: "768x512 JPEG", task, pollMs },
+    setup: {
+      server: `wrangler dev (workerd, local Workflows and R2) + ${endpoint === "fake" ? "the protocol fake (answers at once)" : "endpoint on CPU (every built tile shape)"}`,
+      photo: "768x512 JPEG",
+      task,
+      pollMs,
+    },
     cached: {
       syncHitMedianMs: Number(median(hitMs).toFixed(1)),
       jobSubmitToResultMedianMs: Number(median(jobHitMs).toFixed(1)),
       ratioJobOverSync: Number((median(jobHitMs) / median(hitMs)).toFixed(2)),
       samples: hits,
     },
-    miss: { rounds, medianRatioJobOverSync: Number(median(rounds.map((r) => r.ratio)).toFixed(3)) },
+    miss: {
+      rounds,
+      medianRatioJobOverSync: Number(median(rounds.map((r) => r.ratio)).toFixed(3)),
+      medianAddedMs: Math.round(median(rounds.map((r) => r.jobMs - r.syncMs))),
+    },
   };
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-  const file = pollMs === 250 ? "jobs.json" : `jobs-poll-${pollMs}ms.json`;
+  const file = endpoint === "fake" ? "jobs-fake-endpoint.json" : pollMs === 250 ? "jobs.json" : `jobs-poll-${pollMs}ms.json`;
   await writeFile(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`
 cached result (${hits} each, medians): sync hit ${results.cached.syncHitMedianMs} ms, job submit → result ${results.cached.jobSubmitToResultMedianMs} ms (${results.cached.ratioJobOverSync}x)
-miss (${misses} rounds, 768x512 ${task}): job / sync median ${results.miss.medianRatioJobOverSync}
+miss (${misses} rounds, 768x512 ${task}, ${endpoint} endpoint): job / sync median ${results.miss.medianRatioJobOverSync}, ${results.miss.medianAddedMs} ms added
 wrote bench/results/${file}`);
 } finally {
   await stack.stop();
