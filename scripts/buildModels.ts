@@ -4,7 +4,8 @@
 //   --only denoise[,deblur][,encoders]   what to build
 //   --update-manifest   rebuild and record new sha256s instead of failing on a mismatch (after a converter change)
 import { parseArgs } from "node:util";
-import { buildModelRepository, parseTileShapes } from "../converter/src/buildModelRepository.js";
+import { buildModelRepository } from "../converter/src/buildModelRepository.js";
+import { parseTileShapes } from "../converter/src/modelRepository.js";
 import type { Task } from "../converter/src/maximModels.js";
 
 const { values } = parseArgs({

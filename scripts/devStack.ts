@@ -1,6 +1,7 @@
 // Starts the local stack — inference endpoint, then the worker under `wrangler dev` with local R2 — waits
 // until the worker says ready, and stops both (process groups, so no workerd is orphaned).
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 export const defaultDevApiKey = "edge-restore-dev-key";
@@ -27,6 +28,8 @@ export interface DevStack {
   workerUrl: string;
   endpointUrl: string;
   apiKey: string;
+  /** What the worker sends the endpoint (`Authorization: Bearer …`): tests that call the endpoint need it too. */
+  endpointKey: string;
   stop(): Promise<void>;
   /** Fault tests: kill the endpoint alone (SIGKILL: a crash, no graceful close). */
   killEndpoint(): Promise<void>;
@@ -98,13 +101,15 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const endpointUrl = `http://127.0.0.1:${endpointPort}`;
   const workerUrl = `http://127.0.0.1:${workerPort}`;
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+  // The worker authenticates to the endpoint as a deployment does: a fresh key per stack, sent and required.
+  const endpointKey = `dev-endpoint-${randomBytes(16).toString("hex")}`;
 
   const endpointArgs =
     options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort), ...(options.endpointTiles ? ["--tiles", options.endpointTiles] : [])];
   const spawnEndpoint = () => {
     const child = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
       cwd: root,
-      env,
+      env: { ...env, EDGE_RESTORE_ENDPOINT_KEYS: endpointKey },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -116,7 +121,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   // The local endpoint runs on the CPU (one to two minutes per megapixel): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
   // A dev-only webhook signing key, so that jobs take webhooks locally too (a deployment sets its own secret).
-  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_TIMEOUT_MS: "600000", WEBHOOK_SIGNING_KEY: "edge-restore-dev-webhook-signing-key", ...options.vars };
+  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_API_KEY: endpointKey, INFERENCE_TIMEOUT_MS: "600000", WEBHOOK_SIGNING_KEY: "edge-restore-dev-webhook-signing-key", ...options.vars };
   const worker = spawn(
     `${root}node_modules/.bin/wrangler`,
     [
@@ -154,5 +159,5 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     await stop();
     throw error;
   }
-  return { workerUrl, endpointUrl, apiKey, stop, killEndpoint, restartEndpoint };
+  return { workerUrl, endpointUrl, apiKey, endpointKey, stop, killEndpoint, restartEndpoint };
 }

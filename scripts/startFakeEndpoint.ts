@@ -2,7 +2,8 @@
 import { startFakeInferenceServer } from "../test/fakes/fakeInferenceServer.js";
 
 const port = Number(process.argv[2] ?? 8000);
-const server = await startFakeInferenceServer({ port });
+// Like the real endpoint, it requires one of EDGE_RESTORE_ENDPOINT_KEYS when they are set.
+const server = await startFakeInferenceServer({ port, ...(process.env["EDGE_RESTORE_ENDPOINT_KEYS"] ? { keys: process.env["EDGE_RESTORE_ENDPOINT_KEYS"] } : {}) });
 console.log(`fake inference endpoint (no models: fixed brightness change) on ${server.url}`);
 const stop = () => server.close().then(() => process.exit(0));
 process.on("SIGINT", stop);

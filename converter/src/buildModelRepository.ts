@@ -9,6 +9,7 @@ import {
   fileSha256,
   readManifest,
   sha256,
+  tileName,
   tritonConfig,
   writeAtomically,
   writeManifest,
@@ -25,20 +26,6 @@ import type { Precision } from "./tfOpsToOnnx.js";
  */
 export const defaultTileShapes: TileShape[] = [256, 384, 512].flatMap((height) => [256, 384, 512].map((width) => ({ height, width })));
 export const fp16TileShapes: TileShape[] = [{ height: 256, width: 256 }];
-
-/** "256" for a square tile, "384x512" (height x width) for an oblong one: how model names spell the shape. */
-export function tileName(tile: TileShape): string {
-  return tile.height === tile.width ? String(tile.height) : `${tile.height}x${tile.width}`;
-}
-
-/** Parses "256,384x512" (a number alone is a square). */
-export function parseTileShapes(list: string): TileShape[] {
-  return list.split(",").map((t) => {
-    const [h, w] = t.includes("x") ? t.split("x").map(Number) : [Number(t), Number(t)];
-    if (!Number.isInteger(h) || !Number.isInteger(w) || h! <= 0 || w! <= 0 || h! % 128 || w! % 128) throw new Error(`tile ${t}: sides must be multiples of 128`);
-    return { height: h!, width: w! };
-  });
-}
 
 export interface BuildOptions {
   /** Tile shapes to build fp32 base networks at (default: defaultTileShapes). */

@@ -115,3 +115,17 @@ export function tritonConfig(entry: ManifestEntry): string {
     "",
   ].join("\n");
 }
+
+/** "256" for a square tile, "384x512" (height x width) for an oblong one: how model names spell the shape. */
+export function tileName(tile: TileShape): string {
+  return tile.height === tile.width ? String(tile.height) : `${tile.height}x${tile.width}`;
+}
+
+/** Parses "256,384x512" (a number alone is a square). */
+export function parseTileShapes(list: string): TileShape[] {
+  return list.split(",").map((t) => {
+    const [h, w] = t.includes("x") ? t.split("x").map(Number) : [Number(t), Number(t)];
+    if (!Number.isInteger(h) || !Number.isInteger(w) || h! <= 0 || w! <= 0 || h! % 128 || w! % 128) throw new Error(`tile ${t}: sides must be multiples of 128`);
+    return { height: h!, width: w! };
+  });
+}

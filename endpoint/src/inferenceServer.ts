@@ -1,6 +1,6 @@
 // Open Inference Protocol (KServe v2) over HTTP, with Triton's binary tensor extension: the restore-<task>
 // pipeline models, and every ONNX model of the repository as a tensor model. Errors are `{"error": "..."}`:
-// 400 bad request or undecodable image, 404 unknown model or version, 409 request id in use or request canceled,
+// 401 without a configured key (model and request routes only), 400 bad request or undecodable image, 404 unknown model or version, 409 request id in use or request canceled,
 // 503 (with Retry-After) when the queue is full, 504 when the client left or the request's timeout passed.
 // An extension follows restore requests by their id (the request header's `id`, or one the endpoint makes up and
 // answers with): `GET /v2/requests/{id}` → stage and tiles done of the total; `DELETE /v2/requests/{id}` cancels
@@ -23,6 +23,7 @@ import type { PipelineModels } from "./pipelineModels.js";
 import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
 import type { EndpointMetrics } from "./metrics.js";
 import { randomUUID } from "node:crypto";
+import type { EndpointKeys } from "./endpointKeys.js";
 import { CanceledError, InferRequests, requestIdPattern } from "./inferRequests.js";
 import { datatypeForOrt, fromOrtTensor, TensorError, toOrtTensor } from "./tensorCodec.js";
 import type { TensorModels } from "./tensorModels.js";
@@ -39,6 +40,8 @@ export interface ServerOptions {
   log?: (event: Record<string, unknown>) => void;
   /** The live restore requests (default: a registry of this server's own). */
   requests?: InferRequests;
+  /** Who may use the model and request routes (default: anyone). Health, readiness and metrics stay open. */
+  keys?: EndpointKeys;
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
@@ -103,6 +106,10 @@ export function createInferenceServer(options: ServerOptions): Server {
     if (url.pathname === "/metrics") {
       res.writeHead(200, { "content-type": options.metrics.registry.contentType });
       return void res.end(await options.metrics.registry.metrics());
+    }
+    // Everything below runs or describes models: only for holders of a key.
+    if (options.keys && !options.keys.allows(req.headers.authorization)) {
+      throw new HttpError(401, "missing or wrong endpoint key (Authorization: Bearer <one of EDGE_RESTORE_ENDPOINT_KEYS>)", { "www-authenticate": 'Bearer realm="edge-restore-endpoint"' });
     }
     const requestMatch = requestPath.exec(url.pathname);
     if (requestMatch) return inferRequest(req, res, decodeURIComponent(requestMatch[1]!));

@@ -1,52 +1,35 @@
-// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--ep webgpu,cpu] [--precision fp32|fp16]
-//   [--concurrency 2] [--max-queue 16] [--max-batch 4] [--batch-delay-ms 5] [--manifest models/manifest.json]
-//   [--tiles 256,384x512]`: the inference endpoint, serving the models a manifest lists (default models/, at every
-// tile shape built there, or at those `--tiles` names).
-// Flags fall back to EDGE_RESTORE_* environment variables.
-import { parseArgs } from "node:util";
-import { PipelineModels, type ExecutionProvider } from "./pipelineModels.js";
+// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--keys K1,K2] [--ep webgpu,cpu] …`: the
+// inference endpoint, serving the models a manifest lists (default models/, at every tile shape built there). Every
+// flag has an environment variable (endpointConfig.ts: `settings`, the README's table).
 import { createInferenceServer } from "./inferenceServer.js";
+import { ConfigError, parseEndpointConfig, type EndpointConfig } from "./endpointConfig.js";
+import { EndpointKeys } from "./endpointKeys.js";
 import { EndpointMetrics } from "./metrics.js";
+import { PipelineModels } from "./pipelineModels.js";
 import { TensorModels } from "./tensorModels.js";
 import { repositoryDir } from "../../converter/src/modelRepository.js";
-import { parseTileShapes } from "../../converter/src/buildModelRepository.js";
 import { WorkQueue } from "./workQueue.js";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: process.env["PORT"] ?? "8000" },
-    host: { type: "string", default: "127.0.0.1" },
-    precision: { type: "string", default: process.env["EDGE_RESTORE_PRECISION"] ?? "fp32" },
-    ep: { type: "string", default: process.env["EDGE_RESTORE_EP"] ?? "cpu" },
-    "max-pixels": { type: "string", default: "16777216" },
-    "max-queue": { type: "string", default: "16" },
-    // Requests in the pipeline at once: their tiles can share batches, and one's decode overlaps another's tiles.
-    concurrency: { type: "string", default: process.env["EDGE_RESTORE_CONCURRENCY"] ?? "2" },
-    "max-batch": { type: "string", default: process.env["EDGE_RESTORE_MAX_BATCH"] ?? "4" },
-    "batch-delay-ms": { type: "string", default: process.env["EDGE_RESTORE_BATCH_DELAY_MS"] ?? "5" },
-    manifest: { type: "string", default: process.env["EDGE_RESTORE_MANIFEST"] },
-    tiles: { type: "string", default: process.env["EDGE_RESTORE_TILES"] },
-  },
-});
-const providers = values.ep.split(",") as ExecutionProvider[];
-if (providers.some((p) => !["webgpu", "cuda", "cpu"].includes(p))) throw new Error("--ep takes webgpu, cuda and cpu, comma-separated");
-for (const flag of ["concurrency", "max-batch", "max-queue", "batch-delay-ms", "max-pixels", "port"] as const) {
-  const value = Number(values[flag]);
-  if (!Number.isSafeInteger(value) || value < (flag === "max-queue" || flag === "batch-delay-ms" ? 0 : 1)) {
-    console.error(`--${flag} must be a whole number${flag === "max-queue" || flag === "batch-delay-ms" ? "" : " of at least 1"}, got "${values[flag]}"`);
-    process.exit(2);
-  }
+let config: EndpointConfig;
+try {
+  config = parseEndpointConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
 }
-const queue = new WorkQueue(Number(values.concurrency), Number(values["max-queue"]));
+const keys = new EndpointKeys(config.keys);
+if (!keys.required) console.log(JSON.stringify({ event: "endpoint_open", warning: "no EDGE_RESTORE_ENDPOINT_KEYS: anyone who reaches this endpoint can run its models" }));
+const queue = new WorkQueue(config.concurrency, config.maxQueue);
 const metrics = new EndpointMetrics(() => queue.depth);
 const models = await PipelineModels.load({
-  precision: values.precision as "fp32" | "fp16",
-  providers,
-  maxBatch: Number(values["max-batch"]),
-  batchDelayMs: Number(values["batch-delay-ms"]),
+  precision: config.precision,
+  providers: config.providers,
+  maxBatch: config.maxBatch,
+  batchDelayMs: config.batchDelayMs,
   onBatch: (model, size) => metrics.batchSize.observe({ model }, size),
-  ...(values.manifest ? { manifest: values.manifest } : {}),
-  ...(values.tiles ? { tiles: parseTileShapes(values.tiles) } : {}),
+  ...(config.manifest ? { manifest: config.manifest } : {}),
+  ...(config.tiles ? { tiles: config.tiles } : {}),
 });
 if (!models.entries.some((e) => e.role === "base")) {
   console.error("models/ has no base models: run `npm run models` first");
@@ -57,12 +40,13 @@ const server = createInferenceServer({
   models,
   tensorModels,
   metrics,
-  maxPixels: Number(values["max-pixels"]),
+  maxPixels: config.maxPixels,
   maxBodyBytes: 64 * 1024 * 1024,
   queue,
+  keys,
 });
-server.listen(Number(values.port), values.host, () => {
-  console.log(`inference endpoint on http://${values.host}:${values.port} (providers ${providers.join(" > ")}; ${models.entries.map((e) => e.name).join(", ")})`);
+server.listen(config.port, config.host, () => {
+  console.log(`inference endpoint on http://${config.host}:${config.port} (providers ${config.providers.join(" > ")}; ${models.entries.map((e) => e.name).join(", ")})`);
 });
 // Graceful: stop accepting, let in-flight requests finish, drop idle keep-alive connections.
 const stop = () => {

@@ -33,6 +33,11 @@ export class TensorModels {
     return version === undefined ? present.at(-1) : present.includes(version) ? version : undefined;
   }
 
+  /** `name/version` of every model with a session (loaded or loading). */
+  loaded(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
   session(name: string, version: string): Promise<ort.InferenceSession> {
     const key = `${name}/${version}`;
     let session = this.#sessions.get(key);

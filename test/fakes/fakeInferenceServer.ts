@@ -5,6 +5,7 @@
 // while running (an endpoint that fails and comes back). Like the real endpoint it follows requests by id
 // (`GET`/`DELETE /v2/requests/{id}`): a request in "slow" mode reports 1 of 4 tiles done while it waits, and a
 // cancelled one is answered 409.
+import { EndpointKeys } from "../../endpoint/src/endpointKeys.js";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,7 +44,7 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array> {
 }
 
 export async function startFakeInferenceServer(
-  options: { mode?: FaultMode; delayMs?: number; port?: number } = {},
+  options: { mode?: FaultMode; delayMs?: number; port?: number; keys?: string } = {},
 ): Promise<FakeInferenceServer> {
   let mode: FaultMode = options.mode ?? "ok";
   const inferCountBySha = new Map<string, number>();
@@ -51,9 +52,13 @@ export async function startFakeInferenceServer(
   /** Requests in progress by id: their cancel function. */
   const live = new Map<string, () => void>();
 
+  const keys = new EndpointKeys(options.keys);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://fake");
+      // As the real endpoint: probes and metrics open, models and requests only with a key (when keys are set).
+      const open = url.pathname.startsWith("/v2/health/") || url.pathname === "/v2" || url.pathname.startsWith("/fake/");
+      if (!open && !keys.allows(req.headers.authorization)) return json(res, 401, { error: "missing or wrong endpoint key" });
       if (url.pathname === "/fake/stats") {
         const sha = url.searchParams.get("sha256") ?? "";
         return json(res, 200, { infer: inferCount, inferForInput: inferCountBySha.get(sha) ?? 0, mode });

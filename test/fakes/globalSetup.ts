@@ -37,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     drop: await start({ mode: "drop" }),
     overloaded: await start({ mode: "overloaded" }),
     switchable: await start({ mode: "ok" }),
+    authed: await start({ mode: "ok", keys: "fake-endpoint-key-0123456789" }),
     down: await closedPortUrl(),
   });
   project.provide("sampleImages", await sampleImages());

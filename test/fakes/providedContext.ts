@@ -8,6 +8,8 @@ export interface FakeEndpoints {
   overloaded: string;
   /** Starts healthy; `POST <url>/fake/mode?set=<mode>` changes its behaviour (the circuit breaker tests). */
   switchable: string;
+  /** Requires `Authorization: Bearer fake-endpoint-key-0123456789` on model routes, as a keyed endpoint does. */
+  authed: string;
   /** A port nothing listens on. */
   down: string;
 }

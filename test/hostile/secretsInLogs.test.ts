@@ -1,5 +1,6 @@
-// API keys and URL signatures never appear in logs or error bodies: the real stack runs with its logs captured
-// while requests carry a valid key, wrong keys and a signed transform URL; then everything is searched.
+// API keys, the worker's endpoint key and URL signatures never appear in logs or error bodies: the real stack runs
+// with its logs captured while requests carry a valid key, wrong keys and a signed transform URL, and the endpoint
+// is called with a wrong endpoint key; then everything is searched.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,12 +41,16 @@ describe("secrets in logs", () => {
     for (const key of wrongKeys) expect(await post(key, image)).toBe(401);
     const transform = await fetch(`${stack.workerUrl}/cdn-cgi/restore/task=denoise,sig=${signature}/https://cdn.example.com/a.jpg`);
     bodies.push(await transform.text());
+    const wrongEndpointKey = `${stack.endpointKey}-wrong`;
+    const refused = await fetch(`${stack.endpointUrl}/v2/models/restore-denoise`, { headers: { authorization: `Bearer ${wrongEndpointKey}` } });
+    expect(refused.status).toBe(401);
+    bodies.push(await refused.text());
     // Let the processes flush what they logged.
     await new Promise((r) => setTimeout(r, 500));
 
     expect(logs.some((line) => line.includes('"event":"infer"'))).toBe(true); // the capture works
     const everything = [...logs, ...bodies].join("\n");
-    for (const secret of [validKey, ...wrongKeys, signature]) expect(everything).not.toContain(secret);
+    for (const secret of [validKey, ...wrongKeys, signature, stack.endpointKey]) expect(everything).not.toContain(secret);
   });
 
   it("captures the worker's own error logs too, without the key", { timeout: 180_000 }, async () => {

@@ -73,7 +73,7 @@ async function endpointOutput(task: string, image: Uint8Array, format: string): 
     new Map([["image", encodeBytesElements([image])]]),
     "inputs",
   );
-  const response = await fetch(`${stack.endpointUrl}/v2/models/restore-${task}/infer`, { method: "POST", body: new Uint8Array(body), headers: { [inferenceHeaderLength]: String(headerLength) } });
+  const response = await fetch(`${stack.endpointUrl}/v2/models/restore-${task}/infer`, { method: "POST", body: new Uint8Array(body), headers: { [inferenceHeaderLength]: String(headerLength), authorization: `Bearer ${stack.endpointKey}` } });
   const message = decodeBinaryMessage(new Uint8Array(await response.arrayBuffer()), Number(response.headers.get(inferenceHeaderLength)), "outputs");
   return decodeBytesElements(message.tensors.get("image")!)[0]!;
 }

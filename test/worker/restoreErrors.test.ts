@@ -56,6 +56,7 @@ const cases: Case[] = [
   { name: "endpoint overloaded", code: "upstream_unavailable", status: 503, request: () => restoreRequest(uniquePng()), overrides: { INFERENCE_URL: endpoints.overloaded } },
   { name: "endpoint sends a malformed body", code: "upstream_unavailable", status: 503, request: () => restoreRequest(uniquePng()), overrides: { INFERENCE_URL: endpoints.malformed } },
   { name: "endpoint drops the connection", code: "upstream_unavailable", status: 503, request: () => restoreRequest(uniquePng()), overrides: { INFERENCE_URL: endpoints.drop } },
+  { name: "endpoint refuses the deployment's credentials", code: "upstream_unavailable", status: 503, request: () => restoreRequest(uniquePng()), overrides: { INFERENCE_URL: endpoints.authed } },
   { name: "endpoint too slow", code: "upstream_timeout", status: 504, request: () => restoreRequest(uniquePng()), overrides: { INFERENCE_URL: endpoints.slow, INFERENCE_TIMEOUT_MS: "300" } },
   { name: "misconfigured limit", code: "internal_error", status: 500, request: () => restoreRequest(uniquePng()), overrides: { MAX_BYTES: "lots" } },
   { name: "ready with endpoint down", code: "not_ready", status: 503, request: () => new Request("https://edge.test/v1/ready"), overrides: { INFERENCE_URL: endpoints.down }, path: "/v1/ready", method: "GET" },
@@ -87,6 +88,19 @@ describe("error responses", () => {
     const response = await callWorkerWith(request, { MAX_BYTES: "1000" });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
+
+  it("authenticates to the endpoint with INFERENCE_API_KEY; a refused key says so, stays out of the body, and does not open the circuit", async () => {
+    const refused = { INFERENCE_URL: endpoints.authed, INFERENCE_API_KEY: "a-wrong-key-0123456789", CIRCUIT_FAILURE_THRESHOLD: "1" };
+    for (let i = 0; i < 2; i++) {
+      const response = await callWorkerWith(restoreRequest(uniquePng()), refused);
+      expect(response.status).toBe(503);
+      const text = await response.text();
+      expect(text).toMatch(/refused this deployment's credentials/); // the second one too: no open circuit
+      expect(text).not.toContain("a-wrong-key");
+    }
+    const accepted = await callWorkerWith(restoreRequest(uniquePng()), { INFERENCE_URL: endpoints.authed, INFERENCE_API_KEY: "fake-endpoint-key-0123456789" });
+    expect(accepted.status).toBe(200);
   });
 
   it("answers unknown paths and methods with spec errors", async () => {

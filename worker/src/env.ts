@@ -7,6 +7,8 @@ export interface Env {
   /** Secret: comma-separated API keys, several valid at once for rotation. */
   API_KEYS?: string;
   INFERENCE_URL: string;
+  /** Secret: the bearer token the endpoint expects (one of its EDGE_RESTORE_ENDPOINT_KEYS). Unset: none sent. */
+  INFERENCE_API_KEY?: string;
   MODEL_VERSION: string;
   INFERENCE_TIMEOUT_MS: string;
   /** Endpoint failures in a row that open the circuit breaker (default 5). */

@@ -1,21 +1,20 @@
 // Read-only questions to the inference endpoint (Open Inference Protocol health and Triton's model config).
 import type { Task } from "../request/restoreOptions.js";
+import { endpointUrl, type InferenceEndpoint } from "./inferenceEndpoint.js";
 import { pipelineModelName } from "./restoreClient.js";
 
 const probeTimeoutMs = 2000;
 
-async function probe(baseUrl: string, path: string): Promise<Response | undefined> {
+async function probe(endpoint: InferenceEndpoint, path: string): Promise<Response | undefined> {
   try {
-    return await fetch(new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`), {
-      signal: AbortSignal.timeout(probeTimeoutMs),
-    });
+    return await fetch(endpointUrl(endpoint, path), { headers: endpoint.headers, signal: AbortSignal.timeout(probeTimeoutMs) });
   } catch {
     return undefined;
   }
 }
 
-export async function endpointReady(baseUrl: string): Promise<boolean> {
-  const response = await probe(baseUrl, "v2/health/ready");
+export async function endpointReady(endpoint: InferenceEndpoint): Promise<boolean> {
+  const response = await probe(endpoint, "v2/health/ready");
   await response?.body?.cancel();
   return response?.status === 200;
 }
@@ -29,8 +28,8 @@ export interface PipelineModelStatus {
 type ConfigParameters = Record<string, { string_value?: string } | undefined>;
 
 /** Triton's `GET /v2/models/<name>/versions/<v>/config`; counts come from the config's `parameters`. */
-export async function pipelineModelStatus(baseUrl: string, task: Task, version: string): Promise<PipelineModelStatus> {
-  const response = await probe(baseUrl, `v2/models/${pipelineModelName(task)}/versions/${encodeURIComponent(version)}/config`);
+export async function pipelineModelStatus(endpoint: InferenceEndpoint, task: Task, version: string): Promise<PipelineModelStatus> {
+  const response = await probe(endpoint, `v2/models/${pipelineModelName(task)}/versions/${encodeURIComponent(version)}/config`);
   if (!response?.ok) {
     await response?.body?.cancel();
     return { available: false, parameters: null };

@@ -2,6 +2,7 @@
 // every way that can fail to the public error codes. The model version is pinned in the URL, so a result
 // always belongs to the version in its cache key.
 import { ApiError } from "../apiError.js";
+import { endpointUrl, type InferenceEndpoint } from "./inferenceEndpoint.js";
 import { imageMediaTypes, sniffFormat } from "../image/inspectImage.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import {
@@ -45,7 +46,8 @@ function unavailable(message: string, retryAfter = retryAfterSeconds): ApiError 
   return new ApiError("upstream_unavailable", message, undefined, { "retry-after": retryAfter });
 }
 
-// "Queue full" answers: the endpoint is healthy and pushing back, which must not open the circuit breaker.
+// "Queue full" answers (the endpoint is healthy and pushing back) and refused credentials (a deployment error):
+// neither may open the circuit breaker.
 const backPressure = new WeakSet<ApiError>();
 
 /** Whether an error from requestRestoration means the endpoint is unwell (for the circuit breaker). */
@@ -57,9 +59,9 @@ export function endpointUnwell(error: unknown): boolean {
   );
 }
 
-export async function requestRestoration(baseUrl: string, call: RestoreCall): Promise<RestoredImage> {
+export async function requestRestoration(endpoint: InferenceEndpoint, call: RestoreCall): Promise<RestoredImage> {
   const model = pipelineModelName(call.task);
-  const url = new URL(`v2/models/${model}/versions/${encodeURIComponent(call.modelVersion)}/infer`, withSlash(baseUrl));
+  const url = endpointUrl(endpoint, `v2/models/${model}/versions/${encodeURIComponent(call.modelVersion)}/infer`);
   const { body, headerLength } = encodeBinaryMessage(
     {
       ...(call.requestId ? { id: call.requestId } : {}),
@@ -77,7 +79,7 @@ export async function requestRestoration(baseUrl: string, call: RestoreCall): Pr
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(headerLength) },
+      headers: { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(headerLength), ...endpoint.headers },
       body,
       signal: AbortSignal.timeout(call.timeoutMs),
     });
@@ -103,6 +105,12 @@ export async function requestRestoration(baseUrl: string, call: RestoreCall): Pr
   }
 
   if (!response.ok) {
+    if (response.status === 401) {
+      // A deployment error, not an unwell endpoint: the breaker leaves it alone, and the key is never logged.
+      const error = unavailable("The inference endpoint refused this deployment's credentials: check the worker's INFERENCE_API_KEY against the endpoint's EDGE_RESTORE_ENDPOINT_KEYS.");
+      backPressure.add(error);
+      throw error;
+    }
     if (response.status === 400) {
       throw new ApiError("invalid_image", "The image could not be decoded.", { upstream: endpointMessage(payload) });
     }
@@ -156,6 +164,3 @@ function endpointMessage(payload: Uint8Array): string {
   }
 }
 
-function withSlash(url: string): string {
-  return url.endsWith("/") ? url : `${url}/`;
-}

@@ -3,6 +3,7 @@
 // that is retried starts its tiles again, so the furthest progress seen is kept in the record.
 import type { Env } from "../env.js";
 import { endpointProgress } from "../inference/endpointRequests.js";
+import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import { putJobRecord, type Job, type JobProgress, type JobRecord } from "./jobRecords.js";
 import type { RestoreJobOutput } from "./restoreJobWorkflow.js";
 
@@ -54,7 +55,7 @@ export async function currentJob(env: Env, record: JobRecord): Promise<Job> {
       return publicJob(record, "failed", { error: stoppedError });
     default: {
       // queued, running, waiting, paused: ask the endpoint how far its request has got.
-      const report = await endpointProgress(env.INFERENCE_URL, record.instanceId);
+      const report = await endpointProgress(inferenceEndpoint(env), record.instanceId);
       if (report) {
         const next = furthest(record.progress, report);
         if (JSON.stringify(next) !== JSON.stringify(record.progress)) {

@@ -10,6 +10,7 @@ import { ApiError, type ErrorCode } from "../apiError.js";
 import { putCachedResult } from "../cache/r2ResultCache.js";
 import { integerSetting, type Env } from "../env.js";
 import { requestRestoration } from "../inference/restoreClient.js";
+import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
 import { dropJobRef, inputKey, listJobRefs, readJobRecord, unmarkLive } from "./jobRecords.js";
@@ -56,7 +57,7 @@ export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
       if (!input) return { outcome: "failed", error: { code: "internal_error", message: "The job's input is no longer stored." } };
       const image = new Uint8Array(await input.arrayBuffer());
       try {
-        const restored = await requestRestoration(this.env.INFERENCE_URL, {
+        const restored = await requestRestoration(inferenceEndpoint(this.env), {
           task: params.task,
           modelVersion: params.modelVersion,
           image,

@@ -5,6 +5,7 @@ import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult } f
 import { circuitSettings, inferenceTimeoutMs, type Env } from "../env.js";
 import { circuitBreakerFor } from "../inference/circuitBreaker.js";
 import { endpointProgress } from "../inference/endpointRequests.js";
+import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import { endpointUnwell, requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
 import { SingleFlight } from "../inference/singleFlight.js";
 import { continueAsJob } from "../jobs/createJob.js";
@@ -89,9 +90,9 @@ async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "t
   const breaker = circuitBreakerFor(env.INFERENCE_URL, circuitSettings(env));
   const requestId = `sync-${crypto.randomUUID()}`;
   const attempt = () =>
-    requestRestoration(env.INFERENCE_URL, { ...call, timeoutMs, requestId }).catch(async (error: unknown) => {
+    requestRestoration(inferenceEndpoint(env), { ...call, timeoutMs, requestId }).catch(async (error: unknown) => {
       if (!(error instanceof ApiError) || error.code !== "upstream_timeout" || !store) throw error;
-      const working = (await endpointProgress(env.INFERENCE_URL, requestId)) !== undefined;
+      const working = (await endpointProgress(inferenceEndpoint(env), requestId)) !== undefined;
       if (!working) throw error;
       const { task, modelVersion, refine, format, quality } = call;
       const instanceId = await continueAsJob(env, key, call.image, { task, modelVersion, refine, format, quality });

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { ApiError } from "../apiError.js";
 import type { Env } from "../env.js";
 import { cancelEndpointRequest } from "../inference/endpointRequests.js";
+import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import { createJob } from "../jobs/createJob.js";
 import { acceptedJob, jobJson, jobResultResponse, pollAfterSeconds } from "../jobs/jobResponses.js";
 import { dropJobRef, getJobRecord, ownerOf, putJobRecord, unmarkLive, type Job, type JobRecord } from "../jobs/jobRecords.js";
@@ -79,7 +80,7 @@ jobRoutes.delete("/v1/jobs/:id", ...jobAuth, async (c) => {
     } catch (error) {
       console.error(JSON.stringify({ event: "job_terminate_failed", job: record.id, error: String(error) }));
     }
-    await cancelEndpointRequest(c.env.INFERENCE_URL, record.instanceId);
+    await cancelEndpointRequest(inferenceEndpoint(c.env), record.instanceId);
   }
   const canceled = await currentJob(c.env, record);
   await queueWebhook(c.env, record, canceled, "canceled");

@@ -4,6 +4,7 @@ import { ApiError } from "../apiError.js";
 import { limitsFrom, type Env } from "../env.js";
 import type { components } from "../apiTypes.js";
 import { endpointReady, pipelineModelStatus } from "../inference/endpointStatus.js";
+import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import { pipelineModelName } from "../inference/restoreClient.js";
 import { outputFormats, tasks } from "../request/restoreOptions.js";
 import { imageMediaTypes } from "../image/inspectImage.js";
@@ -20,7 +21,7 @@ serviceRoutes.get("/v1/ready", async (c) => {
       () => "ok" as const,
       () => "failed" as const,
     ),
-    endpointReady(c.env.INFERENCE_URL).then((ok) => (ok ? ("ok" as const) : ("failed" as const))),
+    endpointReady(inferenceEndpoint(c.env)).then((ok) => (ok ? ("ok" as const) : ("failed" as const))),
   ]);
   const checks = { r2, endpoint };
   if (r2 !== "ok" || endpoint !== "ok") {
@@ -32,7 +33,7 @@ serviceRoutes.get("/v1/ready", async (c) => {
 
 serviceRoutes.get("/v1/models", async (c) => {
   const version = c.env.MODEL_VERSION;
-  const statuses = await Promise.all(tasks.map((task) => pipelineModelStatus(c.env.INFERENCE_URL, task, version)));
+  const statuses = await Promise.all(tasks.map((task) => pipelineModelStatus(inferenceEndpoint(c.env), task, version)));
   const body: Schemas["ModelList"] = {
     tasks: tasks.map((task, i) => ({ task, model: pipelineModelName(task), version, ...statuses[i]! })),
     limits: {
