@@ -14,6 +14,8 @@ export interface DevStackOptions {
   apiKey?: string;
   /** "models" (default): endpoint/ with the base networks in models/; "fake": the protocol fake (no models). */
   endpoint?: "models" | "fake";
+  /** The endpoint's `--warmup` (default all: ready once every model is loaded; tests pass none to start faster). */
+  endpointWarmup?: "all" | "none";
   /** The endpoint's base-network tile shapes (its `--tiles`, e.g. "256"); default: every shape built. */
   endpointTiles?: string;
   /** wrangler.toml environment (`--env`), e.g. "bench". */
@@ -105,7 +107,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const endpointKey = `dev-endpoint-${randomBytes(16).toString("hex")}`;
 
   const endpointArgs =
-    options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort), ...(options.endpointTiles ? ["--tiles", options.endpointTiles] : [])];
+    options.endpoint === "fake" ? ["scripts/startFakeEndpoint.ts", String(endpointPort)] : ["endpoint/src/main.ts", "--port", String(endpointPort), "--warmup", options.endpointWarmup ?? "all", ...(options.endpointTiles ? ["--tiles", options.endpointTiles] : [])];
   const spawnEndpoint = () => {
     const child = spawn(process.execPath, ["--import", "tsx", ...endpointArgs], {
       cwd: root,
@@ -117,6 +119,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     return child;
   };
   let endpoint = spawnEndpoint();
+  // A warm-up loads every model first: minutes on a CPU with every tile shape built.
+  const endpointReadyTimeoutMs = options.readyTimeoutMs ?? (options.endpointWarmup === "none" ? 60_000 : 600_000);
 
   // The local endpoint runs on the CPU (one to two minutes per megapixel): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
@@ -151,9 +155,10 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const restartEndpoint = async () => {
     await killEndpoint();
     endpoint = spawnEndpoint();
-    await waitForReady(`${endpointUrl}/v2/health/ready`, [endpoint], options.readyTimeoutMs ?? 60_000);
+    await waitForReady(`${endpointUrl}/v2/health/ready`, [endpoint], endpointReadyTimeoutMs);
   };
   try {
+    await waitForReady(`${endpointUrl}/v2/health/ready`, [endpoint], endpointReadyTimeoutMs);
     await waitForReady(`${workerUrl}/v1/ready`, [worker, endpoint], options.readyTimeoutMs ?? 60_000);
   } catch (error) {
     await stop();

@@ -7,7 +7,7 @@ if (await buildModelRepository({ log: (line) => console.log(`  ${line}`) })) {
   console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
 }
-console.log("starting the inference endpoint and the worker (wrangler dev, local R2)…");
+console.log("starting the inference endpoint (it loads and runs every model once before it is ready: about 2 minutes here with every tile shape) and the worker (wrangler dev, local R2)…");
 const started = Date.now();
 const stack = await startDevStack();
 console.log(`

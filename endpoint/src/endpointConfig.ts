@@ -25,6 +25,7 @@ export const settings = [
   { flag: "max-batch", env: "EDGE_RESTORE_MAX_BATCH", default: "4", description: "tiles per batch for networks with a dynamic batch dimension" },
   { flag: "batch-delay-ms", env: "EDGE_RESTORE_BATCH_DELAY_MS", default: "5", description: "how long a tile waits for others to fill a batch" },
   { flag: "max-pixels", env: "EDGE_RESTORE_MAX_PIXELS", default: "16777216", description: "largest image, in pixels" },
+  { flag: "warmup", env: "EDGE_RESTORE_WARMUP", default: "all", description: "all: ready only once every served model is loaded and each task has run once; none: models load on first use" },
 ] as const satisfies readonly Setting[];
 
 type Flag = (typeof settings)[number]["flag"];
@@ -42,6 +43,7 @@ export interface EndpointConfig {
   maxBatch: number;
   batchDelayMs: number;
   maxPixels: number;
+  warmup: "all" | "none";
 }
 
 /** A setting is wrong: the endpoint says which and exits 2. */
@@ -77,6 +79,8 @@ export function parseEndpointConfig(argv: readonly string[], env: Readonly<Recor
   } catch (error) {
     throw new ConfigError(`--tiles: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const warmup = raw("warmup");
+  if (warmup !== "all" && warmup !== "none") throw new ConfigError(`--warmup must be all or none, got "${warmup}"`);
   const manifest = values.manifest ?? env["EDGE_RESTORE_MANIFEST"];
   return {
     port: integer("port", 1),
@@ -91,5 +95,6 @@ export function parseEndpointConfig(argv: readonly string[], env: Readonly<Recor
     maxBatch: integer("max-batch", 1),
     batchDelayMs: integer("batch-delay-ms", 0),
     maxPixels: integer("max-pixels", 1),
+    warmup,
   };
 }

@@ -42,6 +42,8 @@ export interface ServerOptions {
   requests?: InferRequests;
   /** Who may use the model and request routes (default: anyone). Health, readiness and metrics stay open. */
   keys?: EndpointKeys;
+  /** False while the models warm up: readiness answers 503 (liveness stays 200). Default: always ready. */
+  warm?: () => boolean;
 }
 
 const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
@@ -102,7 +104,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     const url = new URL(req.url ?? "/", "http://endpoint");
     if (url.pathname === "/v2") return json(res, 200, { name: "edge-restore-endpoint", version: "0.1.0", extensions: ["binary_tensor_data", "model_configuration"] });
     if (url.pathname === "/v2/health/live") return json(res, 200, {});
-    if (url.pathname === "/v2/health/ready") return json(res, available().length ? 200 : 503, {});
+    if (url.pathname === "/v2/health/ready") return json(res, available().length && (options.warm?.() ?? true) ? 200 : 503, {});
     if (url.pathname === "/metrics") {
       res.writeHead(200, { "content-type": options.metrics.registry.contentType });
       return void res.end(await options.metrics.registry.metrics());

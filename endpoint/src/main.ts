@@ -44,10 +44,19 @@ const server = createInferenceServer({
   maxBodyBytes: 64 * 1024 * 1024,
   queue,
   keys,
+  warm: () => warm,
 });
+// Listening at once (liveness answers while the models load); ready once they are warm.
+let warm = config.warmup === "none";
 server.listen(config.port, config.host, () => {
   console.log(`inference endpoint on http://${config.host}:${config.port} (providers ${config.providers.join(" > ")}; ${models.entries.map((e) => e.name).join(", ")})`);
 });
+if (!warm) {
+  const tasks = (["lowlight", "derain", "deblur", "denoise"] as const).filter((t) => models.forTask(t));
+  const { sessions, seconds } = await models.warmUp(tasks);
+  warm = true;
+  console.log(JSON.stringify({ event: "warm", sessions, seconds: Number(seconds.toFixed(1)) }));
+}
 // Graceful: stop accepting, let in-flight requests finish, drop idle keep-alive connections.
 const stop = () => {
   server.close(() => process.exit(0));

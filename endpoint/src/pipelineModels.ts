@@ -128,6 +128,39 @@ export class PipelineModels {
     this.#batchers.clear();
   }
 
+  /**
+   * What Triton's model_warmup does, before the endpoint reports ready: every served base network's session at
+   * every tile shape, each task's refiner and the encoder it takes are created, and each task runs once on a
+   * blank tile (base, refiner, encoder), so that no request pays for loading or first-run setup.
+   */
+  async warmUp(tasks: readonly Task[]): Promise<{ sessions: number; seconds: number }> {
+    const started = performance.now();
+    let sessions = 0;
+    for (const task of tasks) {
+      const shapes = this.tileShapes(task);
+      if (!shapes.length) continue;
+      for (const shape of shapes) {
+        await this.model(task, shape);
+        sessions++;
+      }
+      const smallest = shapes[0]!;
+      const blank = new Float32Array(smallest.height * smallest.width * 3);
+      await (await this.model(task, smallest)).run(blank);
+      const refinerEntry = this.refinerFor(task);
+      if (!refinerEntry) continue;
+      const refiner = await this.refiner(refinerEntry.name);
+      sessions++;
+      let osf: Float32Array = new Float32Array(refiner.osfDim);
+      if (refiner.osfEncoder) {
+        const encoder = await this.encoder(refiner.osfEncoder);
+        sessions++;
+        osf = await encoder.features(new Uint8Array(smallest.height * smallest.width * 3), smallest.width, smallest.height);
+      }
+      await refiner.run(blank, blank, osf, smallest);
+    }
+    return { sessions, seconds: (performance.now() - started) / 1000 };
+  }
+
   /** The task's base network at its smallest tile shape (the same network at every shape). */
   forTask(task: Task): ManifestEntry | undefined {
     return this.#baseEntries(task)[0];

@@ -3,5 +3,6 @@ import { startDevStack, type DevStack, type DevStackOptions } from "../../script
 import { freePort } from "./freePort.js";
 
 export async function startTestStack(persistTo: string, options: DevStackOptions = {}): Promise<DevStack> {
-  return startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo, log: () => {}, ...options });
+  // No warm-up: tests start faster, and the models a test uses load on first use.
+  return startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo, log: () => {}, endpointWarmup: "none", ...options });
 }
