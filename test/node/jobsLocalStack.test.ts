@@ -81,15 +81,15 @@ async function endpointOutput(task: string, image: Uint8Array, format: string): 
 const terminal = (j: Job) => !["queued", "running"].includes(j.status);
 
 describe("jobs on the local stack", () => {
-  it("reports progress from 0 to the tile count without going backwards, and returns the endpoint's output", { timeout: 300_000 }, async () => {
-    const image = await photo(768, 256, 1); // 4 tiles of 256x256
+  it("reports progress from 0 to the tile count without going backwards, and returns the endpoint's output", { timeout: 400_000 }, async () => {
+    const image = await photo(768, 512, 1); // 12 tiles of 256x256
     const created = await submit(image, "task=denoise&format=png");
-    const seen = await watch(created.id, terminal, 240_000);
+    const seen = await watch(created.id, terminal, 270_000);
     expect(seen.at(-1)!.status).toBe("succeeded");
     const tiles = seen.map((j) => j.progress.tilesDone);
     for (let i = 1; i < tiles.length; i++) expect(tiles[i]!).toBeGreaterThanOrEqual(tiles[i - 1]!);
-    expect(seen.some((j) => j.status === "running" && j.progress.stage === "tiles" && j.progress.tilesTotal === 4)).toBe(true);
-    expect(seen.at(-1)!.progress).toEqual({ stage: "done", tilesDone: 4, tilesTotal: 4 });
+    expect(seen.some((j) => j.status === "running" && j.progress.stage === "tiles" && j.progress.tilesTotal === 12)).toBe(true);
+    expect(seen.at(-1)!.progress).toEqual({ stage: "done", tilesDone: 12, tilesTotal: 12 });
     const result = await fetch(`${stack.workerUrl}/v1/jobs/${created.id}/result`, { headers: auth() });
     expect(result.status).toBe(200);
     expect(new Uint8Array(await result.arrayBuffer())).toEqual(await endpointOutput("denoise", image, "png"));
