@@ -5,9 +5,18 @@ import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 
 export interface WireTensor {
-  type: "float32";
-  data: Float32Array;
+  type: ort.Tensor.Type;
+  /** A typed array (moved or copied between threads), or strings. */
+  data: ort.Tensor.DataType;
   dims: number[];
+}
+
+/** What a session says about itself, read once on the thread when it is created. */
+export interface SessionInfo {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
 }
 
 export type ModelThreadRequest =
@@ -19,8 +28,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
 export type ModelThreadResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-/** What the pipeline needs of a session. */
-export interface ModelSession {
+/** What the pipeline and the tensor models need of a session. */
+export interface ModelSession extends SessionInfo {
   run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
 }
@@ -73,14 +82,15 @@ export class ModelThread {
   }
 
   async createSession(path: string, options: ort.InferenceSession.SessionOptions): Promise<ModelSession> {
-    const session = (await this.#call({ op: "create", path, options })) as number;
+    const { session, info } = (await this.#call({ op: "create", path, options })) as { session: number; info: SessionInfo };
     return {
+      ...info,
       run: async (feeds) => {
         // A view into a larger buffer (a tile of a batch's output) is copied alone, not with its whole buffer.
-        const alone = (data: Float32Array) => (data.byteLength === data.buffer.byteLength ? data : data.slice());
-        const wire = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { type: "float32" as const, data: alone(t.data as Float32Array), dims: [...t.dims] }]));
+        const alone = (data: ort.Tensor.DataType) => (ArrayBuffer.isView(data) && data.byteLength !== data.buffer.byteLength ? (data as Float32Array).slice() : data);
+        const wire = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { type: t.type, data: alone(t.data), dims: [...t.dims] }]));
         const outputs = (await this.#call({ op: "run", session, feeds: wire })) as Record<string, WireTensor>;
-        return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
+        return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)]));
       },
       release: async () => {
         await this.#call({ op: "release", session });

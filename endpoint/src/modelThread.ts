@@ -9,7 +9,7 @@ import type { ModelThreadRequest, ModelThreadResponse, WireTensor } from "./mode
 const sessions = new Map<number, ort.InferenceSession>();
 let nextSession = 1;
 
-const toWire = (t: ort.Tensor): WireTensor => ({ type: t.type as WireTensor["type"], data: t.data as Float32Array, dims: [...t.dims] });
+const toWire = (t: ort.Tensor): WireTensor => ({ type: t.type, data: t.data, dims: [...t.dims] });
 
 async function handle(request: ModelThreadRequest): Promise<unknown> {
   switch (request.op) {
@@ -17,12 +17,13 @@ async function handle(request: ModelThreadRequest): Promise<unknown> {
       const session = await ort.InferenceSession.create(request.path, request.options);
       const id = nextSession++;
       sessions.set(id, session);
-      return id;
+      const { inputNames, outputNames, inputMetadata, outputMetadata } = session;
+      return { session: id, info: { inputNames: [...inputNames], outputNames: [...outputNames], inputMetadata: [...inputMetadata], outputMetadata: [...outputMetadata] } };
     }
     case "run": {
       const session = sessions.get(request.session);
       if (!session) throw new Error(`no session ${request.session}`);
-      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
+      const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)]));
       const outputs = await session.run(feeds);
       return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, toWire(t)]));
     }
@@ -37,7 +38,8 @@ async function handle(request: ModelThreadRequest): Promise<unknown> {
 parentPort!.on("message", (request: ModelThreadRequest) => {
   handle(request).then(
     (result) => {
-      const transfer = request.op === "run" ? [...new Set(Object.values(result as Record<string, WireTensor>).map((t) => t.data.buffer as ArrayBuffer))] : [];
+      const buffers = request.op === "run" ? Object.values(result as Record<string, WireTensor>).flatMap((t) => (ArrayBuffer.isView(t.data) ? [t.data.buffer as ArrayBuffer] : [])) : [];
+      const transfer = [...new Set(buffers)];
       parentPort!.postMessage({ id: request.id, ok: true, result } satisfies ModelThreadResponse, transfer);
     },
     (error: unknown) => parentPort!.postMessage({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ModelThreadResponse),

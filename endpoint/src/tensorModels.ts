@@ -1,11 +1,13 @@
 // Every ONNX model of a Triton-layout repository (`<name>/<version>/model.onnx`) served as a tensor model.
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import { ModelThread, type ModelSession } from "./modelSessions.js";
 import { sessionOptions } from "./sessionOptions.js";
 
+/** Sessions run on a model thread of their own, off the HTTP thread (as the pipeline's do). */
 export class TensorModels {
-  readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
+  readonly #sessions = new Map<string, Promise<ModelSession>>();
+  readonly #thread = new ModelThread();
 
   private constructor(
     readonly dir: string,
@@ -38,11 +40,11 @@ export class TensorModels {
     return [...this.#sessions.keys()];
   }
 
-  session(name: string, version: string): Promise<ort.InferenceSession> {
+  session(name: string, version: string): Promise<ModelSession> {
     const key = `${name}/${version}`;
     let session = this.#sessions.get(key);
     if (!session) {
-      session = ort.InferenceSession.create(join(this.dir, name, version, "model.onnx"), sessionOptions("cpu"));
+      session = this.#thread.createSession(join(this.dir, name, version, "model.onnx"), sessionOptions("cpu"));
       session.catch(() => this.#sessions.delete(key));
       this.#sessions.set(key, session);
     }
