@@ -46,7 +46,6 @@ export interface ServerOptions {
   warm?: () => boolean;
 }
 
-const tasks: Task[] = ["lowlight", "derain", "deblur", "denoise"];
 const modelPath = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/config|\/infer)?$/;
 const requestPath = /^\/v2\/requests\/([^/]+)$/;
 
@@ -91,7 +90,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
 export function createInferenceServer(options: ServerOptions): Server {
   const log = options.log ?? ((event) => console.log(JSON.stringify(event)));
   const requests = options.requests ?? new InferRequests();
-  const available = () => tasks.filter((t) => options.models.forTask(t));
+  const available = () => options.models.tasks();
 
   function pipeline(name: string, version: string | undefined): Task {
     const task = name.replace(/^restore-/, "") as Task;

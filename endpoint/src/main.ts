@@ -52,8 +52,7 @@ server.listen(config.port, config.host, () => {
   console.log(`inference endpoint on http://${config.host}:${config.port} (providers ${config.providers.join(" > ")}; ${models.entries.map((e) => e.name).join(", ")})`);
 });
 if (!warm) {
-  const tasks = (["lowlight", "derain", "deblur", "denoise"] as const).filter((t) => models.forTask(t));
-  const { sessions, seconds } = await models.warmUp(tasks);
+  const { sessions, seconds } = await models.warmUp();
   warm = true;
   console.log(JSON.stringify({ event: "warm", sessions, seconds: Number(seconds.toFixed(1)) }));
 }

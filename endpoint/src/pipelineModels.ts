@@ -133,12 +133,11 @@ export class PipelineModels {
    * every tile shape, each task's refiner and the encoder it takes are created, and each task runs once on a
    * blank tile (base, refiner, encoder), so that no request pays for loading or first-run setup.
    */
-  async warmUp(tasks: readonly Task[]): Promise<{ sessions: number; seconds: number }> {
+  async warmUp(): Promise<{ sessions: number; seconds: number }> {
     const started = performance.now();
     let sessions = 0;
-    for (const task of tasks) {
+    for (const task of this.tasks()) {
       const shapes = this.tileShapes(task);
-      if (!shapes.length) continue;
       for (const shape of shapes) {
         await this.model(task, shape);
         sessions++;
@@ -159,6 +158,11 @@ export class PipelineModels {
       await refiner.run(blank, blank, osf, smallest);
     }
     return { sessions, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** The tasks with a base network (each is served as restore-<task>). */
+  tasks(): Task[] {
+    return [...new Set(this.entries.filter((e) => e.role === "base").flatMap((e) => (e.task ? [e.task] : [])))];
   }
 
   /** The task's base network at its smallest tile shape (the same network at every shape). */

@@ -82,7 +82,7 @@ form.addEventListener("submit", async (event) => {
   progress.hidden = false;
   progress.removeAttribute("value"); // indeterminate until the tiles are planned
   form.setAttribute("aria-busy", "true");
-  say(`Restoring (${task})… on a CPU endpoint this takes about half a minute per megapixel.`);
+  say(`Restoring (${task})… on a CPU endpoint this takes about a minute per megapixel.`);
   const started = performance.now();
   let tiles = 0;
   try {

@@ -21,7 +21,7 @@ export interface Env {
   /** Asynchronous restorations (POST /v1/jobs): one workflow instance per result key. */
   RESTORE_JOBS: Workflow<import("./jobs/restoreJobWorkflow.js").RestoreJobParams>;
   /** Job ends notified to webhooks: one workflow instance per job and event. */
-  JOB_WEBHOOKS: Workflow<import("./jobs/jobWebhookWorkflow.js").JobWebhookParams>;
+  JOB_WEBHOOKS: Workflow<import("./jobs/webhooks.js").JobWebhookParams>;
   /** Secret: derives each API key's webhook signing secret (GET /v1/webhooks/secret). Unset: no webhooks. */
   WEBHOOK_SIGNING_KEY?: string;
   /** Tests only (their receiver runs on 127.0.0.1): lets webhooks go to 127.0.0.0/8. Never set in wrangler.toml. */

@@ -4,8 +4,6 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloud
 import type { Env } from "../env.js";
 import { deliverWebhook, type DeliveryOutcome, type JobWebhookParams } from "./webhooks.js";
 
-export type { JobWebhookParams } from "./webhooks.js";
-
 export const deliveryStepConfig = {
   retries: { limit: 9, delay: "10 seconds", backoff: "exponential" },
   timeout: "30 seconds",
