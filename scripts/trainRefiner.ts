@@ -1,7 +1,9 @@
-// `npm run train -- --task <t> --osf <encoder>|zero [--steps 3000] [--seed 0] [--lr 3e-4] [--loss l1|mse|psnr] [--serve]`: trains one PTG-RM on
-// the task's training pairs (`npm run data:pairs`) with Debian's PyTorch, exports it to ONNX and installs it in
-// models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`, with a manifest entry that records the exact command,
-// seed, data and validation scores. `--serve` makes it the refiner the endpoint uses for the task.
+// `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
+// [--loss l1|mse|psnr] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
+// Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
+// (`-reduced` appended for the reduced module), with a manifest entry that records the exact command, seed, data
+// and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
+// killed run of the same command stopped (its state is in <cache>/runs/<name>/).
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -23,19 +25,20 @@ const { values } = parseArgs({
     steps: { type: "string", default: "3000" },
     seed: { type: "string", default: "0" },
     ...Object.fromEntries(tuningOptions.map((option) => [option, { type: "string", default: tuningDefaults[option] }])) as Record<TuningOption, { type: "string"; default: string }>,
+    arch: { type: "string", default: "paper" },
     serve: { type: "boolean", default: false },
     pairs: { type: "string" },
   },
 });
 const task = values.task as Task;
-if (!TASKS.includes(task) || !values.osf) {
-  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
+if (!TASKS.includes(task) || !values.osf || !["paper", "reduced"].includes(values.arch)) {
+  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--arch paper|reduced] [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
   process.exit(2);
 }
 const root = fileURLToPath(new URL("../", import.meta.url));
 const pairsDir = values.pairs ?? join(cacheDir(), "pairs", task);
 const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
-const name = `ptgrm-${task}-${variant}`;
+const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}`;
 const runDir = join(cacheDir(), "runs", name);
 
 function run(command: string, args: string[]): Promise<void> {
@@ -47,7 +50,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 const python = "/usr/bin/python3";
-const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
+const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--arch", values.arch, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
 await run(python, trainArgs);
 const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
   osf_dim: number;
@@ -57,9 +60,11 @@ const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as
   train_samples: number;
   val_samples: number;
   seconds: number;
+  seconds_per_step: number;
+  val_worse: number;
   device: string;
 };
-await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join(runDir, "ptg_rm.pt"), "--osf-dim", String(report.osf_dim)]);
+await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join(runDir, "ptg_rm.pt"), "--osf-dim", String(report.osf_dim), "--arch", values.arch]);
 const onnx = new Uint8Array(await readFile(join(runDir, "ptg_rm.onnx")));
 const pairs = JSON.parse(await readFile(join(pairsDir, "index.json"), "utf8")) as { seed: number; baseModel: { name: string; sha256: string } };
 
@@ -87,22 +92,30 @@ const entry: ManifestEntry = {
   bytes: onnx.length,
   parameters: report.parameters,
   tile: { height: 256, width: 256 },
-  inputs: [image("base"), image("degraded"), { name: "osf", datatype: "FP32", shape: [1, report.osf_dim] }],
+  inputs: [
+    image("base"),
+    image("degraded"),
+    { name: "osf", datatype: "FP32", shape: [1, report.osf_dim] },
+    ...(values.arch === "paper" ? [{ name: "position", datatype: "FP32" as const, shape: [1, -1, -1, 2] }] : []),
+  ],
   outputs: [image("refined")],
   osfEncoder: values.osf === "zero" ? null : values.osf,
   served: serve || (improved && (previous?.served ?? false)),
   training: {
-    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${tuned}`,
+    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.arch === "paper" ? "" : ` --arch ${values.arch}`}${tuned}`,
+    architecture: values.arch,
     seed: Number(values.seed),
     pairsSeed: pairs.seed,
     steps: Number(values.steps),
     device: report.device,
     seconds: report.seconds,
+    secondsPerStep: report.seconds_per_step,
     trainSamples: report.train_samples,
     validationSamples: report.val_samples,
     validationBasePsnr: Number(report.val_base_psnr.toFixed(3)),
     validationRefinedPsnr: Number(report.best.val_refined_psnr.toFixed(3)),
     bestStep: report.best.step,
+    validationCropsWorse: report.val_worse,
     baseModelSha256: pairs.baseModel.sha256,
   },
 };

@@ -9,8 +9,8 @@ import torch
 
 
 def load_pairs(directory: str, osf: str):
-    """Returns (train, val, osf_dim): each split a dict of CHW float tensors clean/degraded/base (N, 3, S, S) and
-    osf (N, D). `osf` is an encoder name from the set's index, or "zero" for the zero-prior twin (the vector of
+    """Returns (train, val, osf_dim, index): each split a dict of CHW float tensors clean/degraded/base (N, 3, S, S),
+    osf (N, D) and window (N, 4): each crop's top, left and its photo's height and width, in pixels. `osf` is an encoder name from the set's index, or "zero" for the zero-prior twin (the vector of
     the first encoder, replaced by zeros, so both variants have the same interface)."""
     with open(os.path.join(directory, "index.json")) as f:
         index = json.load(f)
@@ -33,11 +33,13 @@ def load_pairs(directory: str, osf: str):
             "degraded": np.empty((n, size, size, 3), np.float32),
             "base": np.empty((n, size, size, 3), np.float32),
             "osf": np.zeros((n, dim), np.float32),
+            "window": np.zeros((n, 4), np.int64),
         }
         for i, s in enumerate(samples):
             out["clean"][i] = read(s["files"]["clean"], np.uint8).reshape(size, size, 3) / 255.0
             out["degraded"][i] = read(s["files"]["degraded"], np.uint8).reshape(size, size, 3) / 255.0
             out["base"][i] = read(s["files"]["base"], np.float32).reshape(size, size, 3)
+            out["window"][i] = (s["crop"]["top"], s["crop"]["left"], s["sceneSize"]["height"], s["sceneSize"]["width"])
             if osf != "zero":
                 out["osf"][i] = read(s["files"]["osf"][osf], np.float32)
         tensors = {k: torch.from_numpy(v) for k, v in out.items()}

@@ -11,7 +11,8 @@ import torch
 
 from pairs import load_pairs
 from error_stats import error_stats
-from train import LOSSES, psnr_loss
+from ptg_rm import position_map
+from train import LOSSES, augment, positions, psnr_loss
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -30,7 +31,8 @@ def write_pairs(directory, samples=6, size=32, dims=None):
         for encoder, dim in dims.items():
             files["osf"][encoder] = f"{name}.{encoder}.f32"
             rng.normal(size=dim).astype(np.float32).tofile(os.path.join(directory, files["osf"][encoder]))
-        entries.append({"name": name, "split": "val" if i < 2 else "train", "files": files})
+        entries.append({"name": name, "split": "val" if i < 2 else "train", "files": files,
+                        "crop": {"top": 4 * i, "left": 2 * i}, "sceneSize": {"height": 3 * size, "width": 4 * size}})
     with open(os.path.join(directory, "index.json"), "w") as f:
         json.dump({"task": "denoise", "cropSize": size, "encoders": dims, "samples": entries}, f)
 
@@ -43,6 +45,7 @@ class LoadPairsTest(unittest.TestCase):
             self.assertEqual(tuple(train["clean"].shape), (4, 3, 32, 32))
             self.assertEqual(tuple(val["base"].shape), (2, 3, 32, 32))
             self.assertEqual(dim, 8)
+            self.assertEqual(train["window"][0].tolist(), [8, 4, 96, 128])
             self.assertGreater(float(train["osf"].abs().sum()), 0)
             self.assertLessEqual(float(train["clean"].max()), 1.0)
             raw = np.fromfile(os.path.join(d, "p2.clean.u8"), np.uint8).reshape(32, 32, 3)
@@ -76,6 +79,21 @@ class LossTest(unittest.TestCase):
         self.assertAlmostEqual(fits["mse"], mean, delta=2e-3)
         self.assertAlmostEqual(fits["psnr"], mean, delta=2e-3)
         self.assertAlmostEqual(fits["l1"], 0.01, delta=2e-3)
+
+
+class AugmentTest(unittest.TestCase):
+    def test_positions_are_those_of_the_turned_photo(self):
+        # A 6x10 photo whose pixels are their own coordinates: after any turn or mirror, the position maps must be
+        # what serving computes for the turned photo, i.e. position_map over its new height and width.
+        photo = position_map(0, 0, 6, 10, 6, 10)[None]
+        window = torch.tensor([[0, 0, 6, 10]])
+        seen = set()
+        for seed in range(40):
+            (turned,), position = augment([photo.clone()], positions(window, 0, 0, 6, 10), torch.Generator().manual_seed(seed))
+            h, w = turned.shape[2:]
+            self.assertTrue(torch.allclose(position[0], position_map(0, 0, h, w, h, w), atol=1e-6))
+            seen.add(tuple(turned.flatten().tolist()))
+        self.assertEqual(len(seen), 8)  # all four turns, with and without the mirror
 
 
 class ErrorStatsTest(unittest.TestCase):

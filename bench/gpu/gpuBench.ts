@@ -18,6 +18,7 @@ import { agreement } from "../../converter/src/imageMetrics.js";
 import { repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 import { PipelineModels, type ExecutionProvider } from "../../endpoint/src/pipelineModels.js";
+import { positionMap } from "../../endpoint/src/refinerPosition.js";
 import { decodeImage, encodeImage, quantize, restorePixels, tileOverlap } from "../../endpoint/src/restorePipeline.js";
 import { sessionOptions } from "../../endpoint/src/sessionOptions.js";
 import { chooseTileShape } from "../../endpoint/src/tiling.js";
@@ -94,6 +95,10 @@ const [baseIn, baseOut] = [baseEntry.inputs[0]!.name, baseEntry.outputs[0]!.name
 const osfDim = refinerEntry.inputs.find((t) => t.name === "osf")?.shape[1] ?? 0;
 const nhwc = (data: Float32Array) => new ort.Tensor("float32", data, [1, tileSize, tileSize, 3]);
 const osf = new ort.Tensor("float32", new Float32Array(osfDim).fill(0.1), [1, osfDim]);
+// The paper's module also takes each pixel's place in the photo: here the tile is the whole photo.
+const refinerExtra: Record<string, ort.Tensor> = refinerEntry.inputs.some((t) => t.name === "position")
+  ? { position: new ort.Tensor("float32", positionMap({ top: 0, left: 0 }, { height: tileSize, width: tileSize }, tileSize, tileSize), [1, tileSize, tileSize, 2]) }
+  : {};
 
 const card = await gpuName();
 log(`card: ${card ? `${card.name}, driver ${card.driver}` : "no NVIDIA GPU found"}; CPU: ${os.cpus()[0]?.model}, ${os.cpus().length} cores`);
@@ -141,7 +146,7 @@ for (const provider of providers) {
     const refiner = await create(refinerEntry);
     const baseRun = await timed(tileRepeats, async () => (await base.run({ [baseIn]: nhwc(tile) }))[baseOut]!.data as Float32Array);
     const refinerRun = await timed(tileRepeats, async () =>
-      (await refiner.run({ base: nhwc(baseRun.last), degraded: nhwc(tile), osf }))["refined"]!.data as Float32Array,
+      (await refiner.run({ base: nhwc(baseRun.last), degraded: nhwc(tile), osf, ...refinerExtra }))["refined"]!.data as Float32Array,
     );
     const tileMs: ProviderResult["tileMs"] = {};
     const record = (name: string, run: { firstMs: number; ms: number[] }) => (tileMs[name] = { first: round(run.firstMs), median: round(median(run.ms)), runs: run.ms.length });
@@ -165,7 +170,7 @@ for (const provider of providers) {
         const resident = await create(baseEntry, { preferredOutputLocation: "gpu-buffer" }, `${baseEntry.name} (output on the device)`);
         const residentRun = await timed(tileRepeats, async () => {
           const out = (await resident.run({ [baseIn]: nhwc(tile) }))[baseOut]!;
-          const refined = (await refiner.run({ base: out, degraded: nhwc(tile), osf }))["refined"]!.data as Float32Array;
+          const refined = (await refiner.run({ base: out, degraded: nhwc(tile), osf, ...refinerExtra }))["refined"]!.data as Float32Array;
           out.dispose();
           return refined;
         });

@@ -10,7 +10,8 @@ import sharp from "sharp";
 import { ModelThread, type ModelSession } from "./modelSessions.js";
 import { sessionOptions } from "./sessionOptions.js";
 import { TileBatcher } from "./tileBatcher.js";
-import type { TileShape } from "./tiling.js";
+import { positionMap } from "./refinerPosition.js";
+import type { Tile, TileShape } from "./tiling.js";
 import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 
@@ -26,10 +27,17 @@ export interface Refiner {
   entry: ManifestEntry;
   /** Encoder whose features it takes, or null when its prior input is fed zeros (the zero-prior twin). */
   osfEncoder: string | null;
-  /** base and degraded: NHWC tiles of shape `tile` (3 channels); osf: the prior vector. */
-  run(base: Float32Array, degraded: Float32Array, osf: Float32Array, tile: TileShape): Promise<Float32Array>;
+  /** base and degraded: NHWC tiles of shape `tile` (3 channels); osf: the prior vector; window: where the tile lies
+   * in the image (the paper's module takes each pixel's position in the whole photo). */
+  run(base: Float32Array, degraded: Float32Array, osf: Float32Array, tile: TileShape, window: RefinerWindow): Promise<Float32Array>;
   /** Length of the prior vector. */
   osfDim: number;
+}
+
+export interface RefinerWindow {
+  at: Tile;
+  imageHeight: number;
+  imageWidth: number;
 }
 
 export interface OsfEncoder {
@@ -155,7 +163,7 @@ export class PipelineModels {
         sessions++;
         osf = await encoder.features(new Uint8Array(smallest.height * smallest.width * 3), smallest.width, smallest.height);
       }
-      await refiner.run(blank, blank, osf, smallest);
+      await refiner.run(blank, blank, osf, smallest, { at: { top: 0, left: 0 }, imageHeight: smallest.height, imageWidth: smallest.width });
     }
     return { sessions, seconds: (performance.now() - started) / 1000 };
   }
@@ -208,13 +216,19 @@ export class PipelineModels {
     const entry = this.#entry(name, "refiner");
     const session = await this.#session(entry);
     const osfDim = entry.inputs.find((t) => t.name === "osf")?.shape[1] ?? 0;
+    const takesPosition = entry.inputs.some((t) => t.name === "position");
     return {
       entry,
       osfEncoder: entry.osfEncoder ?? null,
       osfDim,
-      run: async (base, degraded, osf, tile) => {
+      run: async (base, degraded, osf, tile, window) => {
         const image = (data: Float32Array) => new ort.Tensor("float32", data, [1, tile.height, tile.width, 3]);
-        const out = await session.run({ base: image(base), degraded: image(degraded), osf: new ort.Tensor("float32", osf, [1, osfDim]) });
+        const feeds: Record<string, ort.Tensor> = { base: image(base), degraded: image(degraded), osf: new ort.Tensor("float32", osf, [1, osfDim]) };
+        if (takesPosition) {
+          const position = positionMap(window.at, tile, window.imageHeight, window.imageWidth);
+          feeds["position"] = new ort.Tensor("float32", position, [1, tile.height, tile.width, 2]);
+        }
+        const out = await session.run(feeds);
         return out["refined"]!.data as Float32Array;
       },
     };

@@ -142,7 +142,7 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
     for (const [k, at] of group.entries()) {
       for (const [i, refiner] of refiners.entries()) {
         started = performance.now();
-        refinedBlenders[i]!.add(at, await refiner.run(baseTiles[k]!, degradedTiles[k]!, osf.get(refiner)!, tile));
+        refinedBlenders[i]!.add(at, await refiner.run(baseTiles[k]!, degradedTiles[k]!, osf.get(refiner)!, tile, { at, imageHeight: height, imageWidth: width }));
         const ms = performance.now() - started;
         refinerCostMs[i] = refinerCostMs[i]! + ms;
         refineMs += ms;
