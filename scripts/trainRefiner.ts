@@ -1,5 +1,5 @@
 // `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
-// [--loss l1|mse|psnr] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
+// [--loss l1|mse|psnr] [--harm 0] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
 // (`-reduced` appended for the reduced module), with a manifest entry that records the exact command, seed, data
 // and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
@@ -14,7 +14,7 @@ import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 
 // train.py's tuning options, passed through; the recorded command names those that differ from these defaults.
-const tuningDefaults = { patch: "128", batch: "8", lr: "3e-4", loss: "l1" };
+const tuningDefaults = { patch: "128", batch: "8", lr: "3e-4", loss: "l1", harm: "0" };
 type TuningOption = keyof typeof tuningDefaults;
 const tuningOptions = Object.keys(tuningDefaults) as TuningOption[];
 

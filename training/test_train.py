@@ -12,7 +12,7 @@ import torch
 from pairs import load_pairs
 from error_stats import error_stats
 from ptg_rm import position_map
-from train import LOSSES, augment, positions, psnr_loss
+from train import LOSSES, augment, harm_loss, positions, psnr_loss
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -61,6 +61,13 @@ class LossTest(unittest.TestCase):
         output = torch.stack([torch.full((3, 4, 4), 0.1), torch.full((3, 4, 4), 0.01)])
         # 20 dB and 40 dB: the loss is minus their mean, not the PSNR of the pooled squared error (about 23 dB).
         self.assertAlmostEqual(float(psnr_loss(output, target)), -30.0, places=3)
+
+    def test_harm_counts_only_patches_made_worse(self):
+        clean = torch.zeros(2, 3, 4, 4)
+        base = torch.full((2, 3, 4, 4), 0.1)  # 20 dB each
+        refined = torch.stack([torch.full((3, 4, 4), 0.01), torch.full((3, 4, 4), 0.2)])  # 40 dB (better), 13.98 dB (worse)
+        self.assertAlmostEqual(float(harm_loss(refined, base, clean)), (20 - 13.9794) / 2, places=3)
+        self.assertEqual(float(harm_loss(base, base, clean)), 0.0)
 
     def test_psnr_and_mse_fit_the_mean_error_and_l1_the_median(self):
         # Residual errors like a base network's: most pixels 0.01 too bright, one in ten 0.2 too dark.

@@ -40,6 +40,13 @@ def per_image_psnr(a, b):
 LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss, "psnr": psnr_loss}
 
 
+def harm_loss(refined, base, clean):
+    """Mean over patches of the dB by which the refined patch is worse than the (clamped) base: zero where the module
+    helps or leaves the patch alone. Added with weight --harm, it pushes the module to leave alone what it would
+    make worse, instead of trading one photo's loss for another's gain as the mean loss does."""
+    return F.relu(per_image_psnr(base, clean) - per_image_psnr(refined, clean)).mean()
+
+
 def augment(tensors, position, generator):
     """The same random flip / rotation for every image tensor of the batch (OSF is global and kept). The position
     maps turn with the images and are then rewritten as the turned photo's own coordinates, which is what serving
@@ -91,6 +98,7 @@ def main():
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--loss", choices=sorted(LOSSES), default="l1")
+    parser.add_argument("--harm", type=float, default=0.0, help="weight of harm_loss (0: off)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--eval-every", type=int, default=250)
@@ -145,7 +153,10 @@ def main():
         osf = train["osf"][idx]
         clean, degraded, base, osf, position = (t.to(device) for t in (clean, degraded, base, osf, position))
 
-        loss = LOSSES[args.loss](model(base, degraded, osf, position), clean)
+        refined = model(base, degraded, osf, position)
+        loss = LOSSES[args.loss](refined, clean)
+        if args.harm:
+            loss = loss + args.harm * harm_loss(refined, base, clean)
         optimiser.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
