@@ -17,7 +17,7 @@ describe("parseCliArgs", () => {
   it("parses a full restore command", () => {
     expect(
       parseCliArgs(
-        ["restore", "in.jpg", "--task", "derain", "-o", "out.webp", "--format", "webp", "--quality", "75", "--no-refine", "--url", "https://r.example.com", "--key", "flag-key"],
+        ["restore", "in.jpg", "--task", "derain", "-o", "out.webp", "--format", "webp", "--quality", "75", "--no-refine", "--url", "https://r.example.com", "--key", "flag-key", "--timeout", "90"],
         env,
       ),
     ).toEqual({
@@ -31,6 +31,7 @@ describe("parseCliArgs", () => {
       mode: "job",
       url: "https://r.example.com",
       apiKey: "flag-key",
+      timeoutMs: 90_000,
     });
   });
 
@@ -44,14 +45,17 @@ describe("parseCliArgs", () => {
       mode: "job",
       url: "http://10.0.0.2:8787",
       apiKey: "env-key",
+      timeoutMs: Infinity,
     });
     expect(parseCliArgs(["restore", "in.png", "-t", "lowlight"], env)).toMatchObject({ url: DEFAULT_URL });
     expect(DEFAULT_URL).toBe("http://127.0.0.1:8787");
   });
 
   it("parses models and help", () => {
-    expect(parseCliArgs(["models"], {})).toEqual({ kind: "models", url: DEFAULT_URL, json: false });
-    expect(parseCliArgs(["models", "--url", "http://x.test", "--json"], {})).toEqual({ kind: "models", url: "http://x.test", json: true });
+    expect(parseCliArgs(["models"], {})).toEqual({ kind: "models", url: DEFAULT_URL, json: false, timeoutMs: Infinity });
+    expect(parseCliArgs(["models", "--url", "http://x.test", "--json", "--timeout", "2.5"], {})).toEqual({ kind: "models", url: "http://x.test", json: true, timeoutMs: 2500 });
+    expect(parseCliArgs(["--version"], {})).toEqual({ kind: "version" });
+    expect(parseCliArgs(["-V"], {})).toEqual({ kind: "version" });
     expect(parseCliArgs(["--help"], {})).toEqual({ kind: "help" });
     expect(parseCliArgs(["-h"], {})).toEqual({ kind: "help" });
     expect(parseCliArgs(["help"], {})).toEqual({ kind: "help" });
@@ -83,6 +87,8 @@ describe("parseCliArgs", () => {
     [["restore", "a.png", "-t", "lowlight", "--json"], 'option --json does not apply to "restore"'],
     [["models", "--task", "lowlight"], 'option --task does not apply to "models"'],
     [["models", "extra"], 'unexpected argument "extra"'],
+    [["models", "--timeout", "0"], '--timeout must be a positive number of seconds (got "0")'],
+    [["models", "--timeout", "soon"], '--timeout must be a positive number of seconds (got "soon")'],
   ])("%j → %s", (argv, message) => {
     expect(usageError(argv)).toBe(message);
   });

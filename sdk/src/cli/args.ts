@@ -18,7 +18,7 @@ export const USAGE = `Usage:
   edge-restore restore <input> --task <task> [-o <output>] [options]
   edge-restore job <job-id> [-o <output>] [--cancel]
   edge-restore models [--url URL] [--json]
-  edge-restore --help
+  edge-restore --help | --version
 
 Restore options:
   -t, --task <task>      ${TASKS.join(" | ")} (required)
@@ -41,12 +41,16 @@ Job options:
 
 Common options:
       --url <url>        API base URL (default: $EDGE_RESTORE_URL or ${DEFAULT_URL})
+      --timeout <s>      give up after this many seconds (a job started by restore is
+                         canceled); default: no limit
   -h, --help             show this help
+  -V, --version          print the CLI's version
 
 Exit codes: 0 success, 1 API or I/O error, 2 usage error.`;
 
 export type CliCommand =
   | { kind: "help" }
+  | { kind: "version" }
   | {
       kind: "restore";
       input: string;
@@ -60,9 +64,11 @@ export type CliCommand =
       mode: "job" | "no-wait" | "sync";
       url: string;
       apiKey: string;
+      /** The whole command's limit; Infinity for none. */
+      timeoutMs: number;
     }
-  | { kind: "job"; id: string; output: string | null; cancel: boolean; url: string; apiKey: string }
-  | { kind: "models"; url: string; json: boolean };
+  | { kind: "job"; id: string; output: string | null; cancel: boolean; url: string; apiKey: string; timeoutMs: number }
+  | { kind: "models"; url: string; json: boolean; timeoutMs: number };
 
 /** The command line is wrong: exit 2 with the message and a pointer to --help. */
 export class UsageError extends Error {
@@ -82,14 +88,16 @@ const OPTIONS = {
   key: { type: "string" },
   url: { type: "string" },
   json: { type: "boolean" },
+  timeout: { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<"restore" | "job" | "models", ReadonlySet<OptionName>> = {
-  restore: new Set(["task", "output", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "help"]),
-  job: new Set(["output", "cancel", "key", "url", "help"]),
-  models: new Set(["url", "json", "help"]),
+  restore: new Set(["task", "output", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "timeout", "help", "version"]),
+  job: new Set(["output", "cancel", "key", "url", "timeout", "help", "version"]),
+  models: new Set(["url", "json", "timeout", "help", "version"]),
 };
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -104,6 +112,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === "help") return { kind: "help" };
+  if (values.version || command === "version") return { kind: "version" };
   if (command === undefined) throw new UsageError("missing command (restore, job or models)");
   if (command !== "restore" && command !== "job" && command !== "models") throw new UsageError(`unknown command "${command}"`);
 
@@ -111,10 +120,11 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
     if (!ALLOWED[command].has(name)) throw new UsageError(`option --${name} does not apply to "${command}"`);
   }
   const url = parseUrl(values.url ?? nonEmpty(env.EDGE_RESTORE_URL) ?? DEFAULT_URL);
+  const timeoutMs = values.timeout === undefined ? Infinity : parseTimeout(values.timeout);
 
   if (command === "models") {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    return { kind: "models", url, json: values.json ?? false };
+    return { kind: "models", url, json: values.json ?? false, timeoutMs };
   }
 
   const apiKeyOrUsage = () => {
@@ -127,7 +137,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
   if (command === "job") {
     if (rest.length !== 1) throw new UsageError(rest.length ? `expected one job id, got ${rest.length}` : "missing job id");
     if (values.cancel && values.output !== undefined) throw new UsageError("--cancel and --output do not go together");
-    return { kind: "job", id: rest[0]!, output: values.output ?? null, cancel: values.cancel ?? false, url, apiKey: apiKeyOrUsage() };
+    return { kind: "job", id: rest[0]!, output: values.output ?? null, cancel: values.cancel ?? false, url, apiKey: apiKeyOrUsage(), timeoutMs };
   }
 
   if (rest.length === 0) throw new UsageError("missing input file");
@@ -149,6 +159,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
     mode: values.sync ? "sync" : values["no-wait"] ? "no-wait" : "job",
     url,
     apiKey,
+    timeoutMs,
   };
 }
 
@@ -161,6 +172,12 @@ function parseQuality(value: string): number {
   const quality = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be an integer from 1 to 100 (got "${value}")`);
   return quality;
+}
+
+function parseTimeout(value: string): number {
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds (got "${value}")`);
+  return seconds * 1000;
 }
 
 function parseUrl(value: string): string {

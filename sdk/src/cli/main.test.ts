@@ -120,6 +120,15 @@ describe("edge-restore restore", () => {
     expect(badTask.stderr).toEqual(['error: --task must be one of lowlight, derain, deblur, denoise (got "sharpen")', 'Run "edge-restore --help" for usage.']);
   });
 
+  it("prints its version", async () => {
+    const { version } = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const { exit, stdout } = run([flag], () => new Response(null, { status: 500 }));
+      expect(await exit).toBe(0);
+      expect(stdout).toEqual([version]);
+    }
+  });
+
   it("prints help to stdout", async () => {
     const { exit, stdout } = run(["--help"], png);
     expect(await exit).toBe(0);
@@ -179,6 +188,26 @@ describe("edge-restore restore, as a job", () => {
     expect(await canceled.exit).toBe(0);
     expect(canceled.stderr).toEqual(["job job_1 canceled"]);
     expect(canceled.requests[0]!.method).toBe("DELETE");
+  });
+
+  it("--timeout gives up, cancels the job and says so", async () => {
+    const input = join(dir, "dark.jpg");
+    await writeFile(input, INPUT);
+    const server = jobServer([tiles(1)]);
+    // A job that never ends, and a fetch that honours the request's signal, as the real one does.
+    const running = { id: "job_1", status: "running", task: "lowlight", progress: tiles(1), createdAt: "2026-11-30T00:00:00Z" };
+    const neverEnding = async (request: Request) => {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a network round trip: timers get their turn
+      if (request.signal.aborted) throw request.signal.reason;
+      if (request.method === "GET" && new URL(request.url).pathname === "/v1/jobs/job_1") {
+        return new Response(JSON.stringify(running), { headers: { "content-type": "application/json" } });
+      }
+      return server(request);
+    };
+    const { exit, stderr, requests } = run(["restore", input, "-t", "lowlight", "--timeout", "0.2"], neverEnding);
+    expect(await exit).toBe(1);
+    expect(stderr.at(-1)).toBe("error timeout: gave up after 200 ms (--timeout) (the job was canceled)");
+    expect(requests.at(-1)!.method).toBe("DELETE");
   });
 
   it("exits 1 with the job's error code when it fails", async () => {

@@ -36,21 +36,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`Run "edge-restore --help" for usage.`);
     return EXIT_USAGE;
   }
+  if (command.kind === "help") {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (command.kind === "version") {
+    io.stdout(await cliVersion());
+    return EXIT_OK;
+  }
+  const deadline = Number.isFinite(command.timeoutMs) ? AbortSignal.timeout(command.timeoutMs) : undefined;
   try {
     switch (command.kind) {
-      case "help":
-        io.stdout(USAGE);
-        return EXIT_OK;
       case "models":
-        return await models(command, io);
+        return await models(command, io, deadline);
       case "restore":
-        return await restore(command, io);
+        return await restore(command, io, deadline);
       case "job":
-        return await job(command, io);
+        return await job(command, io, deadline);
     }
   } catch (error) {
     // Messages only: API error messages never contain keys, and ours never include the key.
-    if (error instanceof EdgeRestoreError) io.stderr(`error ${error.code}: ${error.message}`);
+    if (deadline?.aborted) {
+      const canceled = command.kind === "restore" && command.mode === "job" ? " (the job was canceled)" : "";
+      io.stderr(`error timeout: gave up after ${formatDuration(command.timeoutMs)} (--timeout)${canceled}`);
+    } else if (error instanceof EdgeRestoreError) io.stderr(`error ${error.code}: ${error.message}`);
     else io.stderr(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_FAILURE;
   }
@@ -65,7 +74,13 @@ function client(url: string, io: CliIo, apiKey?: string) {
   });
 }
 
-async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: CliIo): Promise<number> {
+/** The version in the SDK's package.json (dist/cli/ and src/cli/ are both two levels below it). */
+async function cliVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return manifest.version;
+}
+
+async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: CliIo, signal: AbortSignal | undefined): Promise<number> {
   const now = io.now ?? (() => performance.now());
   let input: Uint8Array;
   try {
@@ -78,6 +93,7 @@ async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: Cl
   const started = now();
   const api = client(command.url, io, command.apiKey);
   const options = {
+    ...(signal ? { signal } : {}),
     task: command.task,
     refine: command.refine,
     ...(command.format ? { format: command.format } : {}),
@@ -96,17 +112,17 @@ async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: Cl
   return write(result, chooseOutputPath(command.input, command.output, result.contentType), now() - started, io);
 }
 
-async function job(command: Extract<CliCommand, { kind: "job" }>, io: CliIo): Promise<number> {
+async function job(command: Extract<CliCommand, { kind: "job" }>, io: CliIo, signal: AbortSignal | undefined): Promise<number> {
   const now = io.now ?? (() => performance.now());
   const api = client(command.url, io, command.apiKey);
   if (command.cancel) {
-    const canceled = await api.cancelJob(command.id);
+    const canceled = await api.cancelJob(command.id, { signal });
     io.stderr(`job ${canceled.id} ${canceled.status}`);
     return EXIT_OK;
   }
   const started = now();
-  await api.waitForJob(command.id, { onProgress: progressReporter(io, now) });
-  const result = await api.jobResult(command.id);
+  await api.waitForJob(command.id, { signal, onProgress: progressReporter(io, now) });
+  const result = await api.jobResult(command.id, { signal });
   const output = command.output ?? `${command.id}.${extensionFor(result.contentType)}`;
   return write(result, output, now() - started, io);
 }
@@ -145,8 +161,8 @@ async function write(result: RestoreResult, output: string, elapsedMs: number, i
   return EXIT_OK;
 }
 
-async function models(command: Extract<CliCommand, { kind: "models" }>, io: CliIo): Promise<number> {
-  const list = await client(command.url, io).models();
+async function models(command: Extract<CliCommand, { kind: "models" }>, io: CliIo, signal: AbortSignal | undefined): Promise<number> {
+  const list = await client(command.url, io).models({ signal });
   if (command.json) {
     io.stdout(JSON.stringify(list, null, 2));
     return EXIT_OK;
