@@ -17,6 +17,7 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize, restorePixels } from "../endpoint/src/restorePipeline.js";
+import { pairedComparison } from "./pairedComparison.js";
 import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
@@ -121,7 +122,18 @@ const summary = Object.fromEntries(
   }),
 );
 const served = refinerEntries.find((e) => e.served);
-const zero = refinerEntries.find((e) => e.osfEncoder === null);
+// Each prior module against its zero-prior twin (same architecture and recipe, OSF input fed zeros), photo by photo.
+const twinOf = (name: string) => refinerEntries.find((e) => e.osfEncoder === null && e.name === name.replace(/^(ptgrm-[a-z]+-)[a-z0-9]+/, "$1zero"));
+const priorVsZeroPrior = Object.fromEntries(
+  refinerEntries.flatMap((e) => {
+    const twin = e.osfEncoder === null ? undefined : twinOf(e.name);
+    if (!twin) return [];
+    const stats = pairedComparison(rows.map((r) => r.scores[e.name]!.psnr), rows.map((r) => r.scores[twin.name]!.psnr), { tie: 0.1 });
+    const round = (x: number) => Number(x.toFixed(3));
+    return [[e.name, { twin: twin.name, ...stats, meanDifference: round(stats.meanDifference), ci95: stats.ci95.map(round), pValue: Number(stats.pValue.toFixed(4)) }]];
+  }),
+);
+const zero = served && (served.osfEncoder === null ? undefined : twinOf(served.name));
 const result = {
   command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
   date: new Date().toISOString(),
@@ -136,6 +148,7 @@ const result = {
   served: served?.name ?? null,
   ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),
   summary,
+  priorVsZeroPrior,
   perImage: rows,
 };
 
@@ -148,6 +161,9 @@ console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const [v, s] of Object.entries(summary) as [string, Record<string, number>][]) {
   const extra = s["gainOverBase"] === undefined ? "| | | |" : `| ${s["gainOverBase"]} | ${s["improvedImages"]}/${rows.length} | ${s["worstGain"]} | ${s["addedMsPerMegapixel"]} |`;
   console.log(`| ${v} | ${s["psnr"]!.toFixed(2)} | ${s["ssim"]!.toFixed(4)} ${extra}`);
+}
+for (const [name, c] of Object.entries(priorVsZeroPrior)) {
+  console.log(`${name} − ${c.twin}: ${c.meanDifference} dB (95% CI ${c.ci95[0]} to ${c.ci95[1]}, p ${c.pValue}; ahead by > 0.1 dB on ${c.wins}, behind on ${c.losses} of ${c.n} photos)`);
 }
 console.log(`wrote ${outFile}`);
 

@@ -1,7 +1,7 @@
 // `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
 // [--loss l1|mse|psnr] [--harm 0] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
-// (`-reduced` appended for the reduced module), with a manifest entry that records the exact command, seed, data
+// (`-reduced` appended for the reduced module, `-harm` with --harm), with a manifest entry that records the exact command, seed, data
 // and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
 // killed run of the same command stopped (its state is in <cache>/runs/<name>/).
 import { spawn } from "node:child_process";
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "0" },
     ...Object.fromEntries(tuningOptions.map((option) => [option, { type: "string", default: tuningDefaults[option] }])) as Record<TuningOption, { type: "string"; default: string }>,
     arch: { type: "string", default: "paper" },
+    // CPU threads for PyTorch: not part of the recipe (two 1-thread runs side by side use 2 cores best).
+    threads: { type: "string", default: "2" },
     serve: { type: "boolean", default: false },
     pairs: { type: "string" },
   },
@@ -38,7 +40,8 @@ if (!TASKS.includes(task) || !values.osf || !["paper", "reduced"].includes(value
 const root = fileURLToPath(new URL("../", import.meta.url));
 const pairsDir = values.pairs ?? join(cacheDir(), "pairs", task);
 const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
-const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}`;
+// Variants of the recipe that are compared side by side get names of their own.
+const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}`;
 const runDir = join(cacheDir(), "runs", name);
 
 function run(command: string, args: string[]): Promise<void> {
@@ -50,7 +53,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 const python = "/usr/bin/python3";
-const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--arch", values.arch, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
+const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--arch", values.arch, "--threads", values.threads, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
 await run(python, trainArgs);
 const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
   osf_dim: number;

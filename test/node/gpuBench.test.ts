@@ -21,11 +21,11 @@ describe("GPU bench bundle", () => {
     await bundleGpuBench(bundle);
     const out = join(dir, "out");
     // The zero-prior refiner needs no encoder; fp32 base networks are what `npm run models` builds first.
-    const args = ["--task", "lowlight", "--precision", "fp32", "--refiner", "ptgrm-lowlight-zero", "--sizes", "256x256", "--repeats", "1", "--tile-repeats", "1", "--budget-s", "1"];
+    const args = ["--task", "lowlight", "--precision", "fp32", "--refiner", "ptgrm-lowlight-zero-reduced", "--sizes", "256x256", "--repeats", "1", "--tile-repeats", "1", "--budget-s", "1"];
     await promisify(execFile)(process.execPath, [bundle, ...args, "--out", out], { cwd: root, timeout: 540_000 });
     const report = JSON.parse(await readFile(join(out, "gpu-none.json"), "utf8"));
 
-    expect(report.models).toEqual({ base: "maxim-lowlight-256", refiner: "ptgrm-lowlight-zero", encoder: null });
+    expect(report.models).toEqual({ base: "maxim-lowlight-256", refiner: "ptgrm-lowlight-zero-reduced", encoder: null });
     const [webgpu, cpu] = report.providers;
     expect(webgpu.provider).toBe("webgpu");
     // Here there is no GPU adapter; where there is one, webgpu is measured like cpu.
@@ -33,7 +33,7 @@ describe("GPU bench bundle", () => {
     else expect(webgpu.pipeline).toHaveLength(1);
     expect(cpu.provider).toBe("cpu");
     expect(cpu.tileMs["maxim-lowlight-256"].median).toBeGreaterThan(0);
-    expect(cpu.tileMs["ptgrm-lowlight-zero"].median).toBeGreaterThan(0);
+    expect(cpu.tileMs["ptgrm-lowlight-zero-reduced"].median).toBeGreaterThan(0);
     expect(cpu.pipeline).toHaveLength(1);
     expect(cpu.pipeline[0]).toMatchObject({ size: "256x256", tiles: 1, runs: 1 });
     for (const stage of ["decode", "osf", "base", "refine", "encode"]) expect(cpu.pipeline[0].stagesMs[stage]).toBeGreaterThanOrEqual(0);
