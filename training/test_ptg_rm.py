@@ -69,6 +69,10 @@ class PTGRMTest(unittest.TestCase):
             self.assertGreater((first[name] - second[name]).abs().max().item(), 1e-4, name)
         self.assertGreater((a - b).abs().max().item(), 0)
 
+    def test_the_prior_does_not_depend_on_the_encoders_scale(self):
+        small = self.osf * 0.01
+        self.assertTrue(torch.allclose(self.model.prior_mix(small), self.model.prior_mix(self.osf), atol=1e-6))
+
     def test_a_zero_osf_is_a_zero_prior(self):
         self.assertEqual(self.model.prior_mix(torch.zeros(1, 512)).abs().max().item(), 0.0)
         self.assertEqual(self.model.prior_attention(torch.zeros(1, 512)).abs().max().item(), 0.0)
