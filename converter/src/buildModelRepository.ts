@@ -1,6 +1,8 @@
 // Builds models/: the base networks (fp32 and fp16 at each tile size) and the feature encoders, skipping files
 // that exist and match the manifest's sha256, and checking that rebuilt files reproduce it.
+import * as ort from "onnxruntime-node";
 import { convertTfjsModel } from "./convertTfjsModel.js";
+import { createCpuSession } from "./onnxRun.js";
 import { convertKerasModel } from "./keras/kerasToOnnx.js";
 import { readNsfwjsModel } from "./keras/nsfwjsBundle.js";
 import { encoderBundleDir, encoderSources, nsfwjsVersion } from "./keras/nsfwjsEncoders.js";
@@ -52,7 +54,7 @@ interface Job {
 export async function buildModelRepository(options: BuildOptions): Promise<number> {
   const log = options.log ?? ((line) => console.log(line));
   const manifest = await readManifest();
-  const jobs = [...baseNetworkJobs(options), ...((options.encoders ?? !options.tasks) ? encoderJobs() : [])];
+  const jobs = [...baseNetworkJobs(options), ...((options.encoders ?? !options.tasks) ? [...encoderJobs(), ...restorationEncoderJobs()] : [])];
 
   let failed = 0;
   for (const [index, { name, what, convert }] of jobs.entries()) {
@@ -138,6 +140,54 @@ function baseNetworkJobs(options: BuildOptions): Job[] {
         },
       };
     });
+}
+
+/**
+ * The paper's "-r" prior: features of a restoration network trained elsewhere. Here the low-light MAXIM's first
+ * stage up to its bottleneck (its last global block, at 1/8 of the input), averaged over the image, on a 256x256
+ * copy of the whole degraded photo.
+ */
+export const restorationEncoders = [{ name: "osf-maxim-lowlight", task: "lowlight" as Task, node: "StatefulPartitionedCall/jax2tf_apply_/Wrapper/backbone/stage_0_global_block_1/jit_fn_/AddV2", size: 256 }];
+
+function restorationEncoderJobs(): Job[] {
+  return restorationEncoders.map((spec) => {
+    const source = maximModels.find((m) => m.task === spec.task)!;
+    const packageAtVersion = `${source.packageName}@${packageVersion(source)}`;
+    return {
+      name: spec.name,
+      what: `${packageAtVersion} up to its stage-0 bottleneck, pooled`,
+      async convert() {
+        const result = await convertTfjsModel({
+          modelDir: `${packageDir(source)}models`,
+          height: spec.size,
+          width: spec.size,
+          precision: "fp32",
+          pooledNode: spec.node,
+          metadata: { source: packageAtVersion, role: "encoder", input: "NHWC RGB in [0,1]", features: "stage_0_global_block_1, mean over height and width" },
+        });
+        // The width of the features, from one run (the converter does not track channel counts).
+        const session = await createCpuSession(result.onnx, 1);
+        const out = await session.run({ input: new ort.Tensor("float32", new Float32Array(spec.size * spec.size * 3), [1, spec.size, spec.size, 3]) });
+        const channels = out["features"]!.dims[1]!;
+        await session.release();
+        const entry: ManifestEntry = {
+          name: spec.name,
+          role: "encoder",
+          source: packageAtVersion,
+          trainedOn: source.dataset,
+          precision: "fp32",
+          file: `${spec.name}/1/model.onnx`,
+          sha256: sha256(result.onnx),
+          bytes: result.onnx.length,
+          parameters: result.parameterCount,
+          tile: { height: spec.size, width: spec.size },
+          inputs: [{ name: "input", datatype: "FP32", shape: [1, spec.size, spec.size, 3] }],
+          outputs: [{ name: "features", datatype: "FP32", shape: [1, channels] }],
+        };
+        return { onnx: result.onnx, onnxNodes: result.onnxNodes, entry };
+      },
+    };
+  });
 }
 
 /** Off-the-shelf feature encoders (PTG-RM's OSF) from nsfwjs's Keras layers models, fp32 at their own input size. */

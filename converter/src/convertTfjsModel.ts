@@ -20,6 +20,11 @@ export interface ConvertOptions {
   optimize?: boolean;
   /** Stored in the model's metadata_props. */
   metadata?: Record<string, string>;
+  /**
+   * Stop at this inner node instead of the graph's output, and average it over height and width: output
+   * `features` of shape [batch, channels] (a feature encoder made of the network's first layers).
+   */
+  pooledNode?: string;
 }
 
 export interface ConvertResult {
@@ -40,7 +45,9 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
 
   // What the output needs, stopping at constants (weights and folded shape arithmetic).
   const needed = new Set<string>();
-  const pending = [graph.outputName];
+  const outputNode = options.pooledNode ?? graph.outputName;
+  if (!byName.has(outputNode)) throw new Error(`no node ${outputNode} in ${options.modelDir}`);
+  const pending = [outputNode];
   while (pending.length) {
     const name = pending.pop()!;
     if (needed.has(name)) continue;
@@ -56,12 +63,21 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
   for (const node of topologicalOrder(graph)) {
     if (needed.has(node.name) && node.op !== "Placeholder" && !graph.weights.has(node.name) && !folding.folded.has(node.name)) e.emit(node);
   }
-  e.b.node("Identity", [e.ref(graph.outputName)], ["output"]);
-  const optimized = options.optimize === false ? undefined : optimizeGraph(e.b, new Map([["input", shape]]), ["output"]);
+  const output = options.pooledNode ? "features" : "output";
+  const kept = options.pooledNode ? "pooled_input" : output;
+  e.b.node("Identity", [e.ref(outputNode)], [kept]);
+  const optimized = options.optimize === false ? undefined : optimizeGraph(e.b, new Map([["input", shape]]), [kept]);
+  if (options.pooledNode) {
+    // After the optimizer, which may raise the opset: ReduceMean takes its axes as an input from opset 18 on.
+    const axes = [1, 2];
+    if (e.b.opset >= 18) e.b.node("ReduceMean", [kept, e.int64Const("pool_axes", axes)], [output], { keepdims: 0 });
+    else e.b.node("ReduceMean", [kept], [output], { axes, keepdims: 0 });
+  }
   if (options.precision === "fp16") storeWeightsAsFp16(e.b);
 
   const io = (name: string) => ({ name, dtype: "float32" as const, shape });
-  const onnx = e.b.toModel("maxim", [io("input")], [io("output")], options.metadata ?? {});
+  const outputInfo = options.pooledNode ? { name: output, dtype: "float32" as const, shape: [shape[0]!, "channels"] } : io(output);
+  const onnx = e.b.toModel("maxim", [io("input")], [outputInfo], options.metadata ?? {});
   let parameterCount = 0;
   for (const [name, w] of graph.weights) {
     if (w.dtype === "float32" && needed.has(name)) parameterCount += w.data.length;

@@ -26,12 +26,14 @@ export async function initTfjsWasm(): Promise<void> {
   if (!(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"))) throw new Error("wasm SIMD unavailable in this Node");
 }
 
-/** Runs `model` on one NHWC image `[1,height,width,3]` (values in [0,1]); returns the NHWC output. */
+/** Runs `model` on one NHWC image `[1,height,width,3]` (values in [0,1]); returns the NHWC output (or that of
+ * the inner node `outputNode`). */
 export async function runTfjsReference(
   model: GraphModel,
   input: Float32Array,
   height: number,
   width: number,
+  outputNode?: string,
 ): Promise<Float32Array> {
   if (input.length !== height * width * 3) {
     throw new Error(`input has ${input.length} values, expected ${height}x${width}x3`);
@@ -40,7 +42,7 @@ export async function runTfjsReference(
   const x = tf.tensor4d(input, [1, height, width, 3], "float32");
   try {
     // execute() keeps no intermediates: the graph executor disposes them as it goes.
-    const y = model.execute(x) as tf.Tensor;
+    const y = (outputNode ? model.execute(x, outputNode) : model.execute(x)) as tf.Tensor;
     try {
       return (await y.data()) as Float32Array;
     } finally {
