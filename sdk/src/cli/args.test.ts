@@ -22,7 +22,8 @@ describe("parseCliArgs", () => {
       ),
     ).toEqual({
       kind: "restore",
-      input: "in.jpg",
+      inputs: ["in.jpg"],
+      concurrency: 2,
       output: "out.webp",
       task: "derain",
       format: "webp",
@@ -38,7 +39,8 @@ describe("parseCliArgs", () => {
   it("applies defaults: key and URL from env, refine on, output chosen later", () => {
     expect(parseCliArgs(["restore", "in.png", "-t", "lowlight"], { ...env, EDGE_RESTORE_URL: "http://10.0.0.2:8787" })).toEqual({
       kind: "restore",
-      input: "in.png",
+      inputs: ["in.png"],
+      concurrency: 2,
       output: null,
       task: "lowlight",
       refine: true,
@@ -62,6 +64,10 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["restore", "--help"], {})).toEqual({ kind: "help" });
   });
 
+  it("takes several inputs and a concurrency", () => {
+    expect(parseCliArgs(["restore", "a.png", "photos", "-t", "denoise", "-j", "4", "-o", "out"], env)).toMatchObject({ inputs: ["a.png", "photos"], concurrency: 4, output: "out" });
+  });
+
   it("requires an API key for restore, and never echoes one", () => {
     expect(usageError(["restore", "in.png", "-t", "lowlight"], {})).toBe("missing API key: set EDGE_RESTORE_API_KEY or pass --key");
     expect(usageError(["restore", "in.png", "-t", "lowlight"], { EDGE_RESTORE_API_KEY: "  " })).toContain("missing API key");
@@ -75,7 +81,8 @@ describe("parseCliArgs", () => {
     [["job", "job_1", "-t", "lowlight"], "option --task does not apply to \"job\""],
     [["resize", "a.png"], 'unknown command "resize"'],
     [["restore", "-t", "lowlight"], "missing input file"],
-    [["restore", "a.png", "b.png", "-t", "lowlight"], "expected one input file, got 2"],
+    [["restore", "a.png", "b.png", "-t", "lowlight", "--no-wait"], "--no-wait takes one input"],
+    [["restore", "a.png", "b.png", "-t", "lowlight", "-j", "0"], '--concurrency must be an integer from 1 to 16 (got "0")'],
     [["restore", "a.png"], "missing --task (lowlight, derain, deblur, denoise)"],
     [["restore", "a.png", "-t", "sharpen"], '--task must be one of lowlight, derain, deblur, denoise (got "sharpen")'],
     [["restore", "a.png", "-t", "lowlight", "-f", "gif"], '--format must be one of png, jpeg, webp (got "gif")'],

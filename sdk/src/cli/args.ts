@@ -16,14 +16,16 @@ export const DEFAULT_URL = "http://127.0.0.1:8787";
 
 export const USAGE = `Usage:
   edge-restore restore <input> --task <task> [-o <output>] [options]
+  edge-restore restore <input>... --task <task> [-o <folder>] [-j <n>] [options]
   edge-restore job <job-id> [-o <output>] [--cancel]
   edge-restore models [--url URL] [--json]
   edge-restore --help | --version
 
 Restore options:
   -t, --task <task>      ${TASKS.join(" | ")} (required)
-  -o, --output <path>    where to write the result
-                         (default: <input-name>.restored.<ext> next to the input)
+  -o, --output <path>    where to write the result; with several inputs or a folder, the folder
+                         for the results (default: <input-name>.restored.<ext> next to each input)
+  -j, --concurrency <n>  with several inputs: how many restore at once (default 2)
   -f, --format <format>  ${FORMATS.join(" | ")} (default: the input's format)
   -q, --quality <1-100>  jpeg/webp encoder quality (default 90)
       --no-refine        base network only, without PTG-RM refinement
@@ -32,7 +34,8 @@ Restore options:
                          server's request time limit)
       --key <key>        API key (default: $EDGE_RESTORE_API_KEY)
 
-The restoration runs as a job, with its progress (tiles done, ETA) on stderr.
+The restoration runs as a job, with its progress (tiles done, ETA) on stderr. Several inputs (files,
+or folders: their .jpg, .jpeg, .png and .webp files) print a line per file and a summary.
 
 Job options:
   -o, --output <path>    where to write the result (default: <job-id>.<ext>)
@@ -53,7 +56,10 @@ export type CliCommand =
   | { kind: "version" }
   | {
       kind: "restore";
-      input: string;
+      /** Files or folders, as given. */
+      inputs: string[];
+      /** Inputs restored at once when there are several. */
+      concurrency: number;
       /** null: choose from the response's content type. */
       output: string | null;
       task: Task;
@@ -78,6 +84,7 @@ export class UsageError extends Error {
 const OPTIONS = {
   task: { type: "string", short: "t" },
   output: { type: "string", short: "o" },
+  concurrency: { type: "string", short: "j" },
   format: { type: "string", short: "f" },
   quality: { type: "string", short: "q" },
   // Declared explicitly: parseArgs' `allowNegative` needs Node 20.16+.
@@ -95,7 +102,7 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<"restore" | "job" | "models", ReadonlySet<OptionName>> = {
-  restore: new Set(["task", "output", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "timeout", "help", "version"]),
+  restore: new Set(["task", "output", "concurrency", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "timeout", "help", "version"]),
   job: new Set(["output", "cancel", "key", "url", "timeout", "help", "version"]),
   models: new Set(["url", "json", "timeout", "help", "version"]),
 };
@@ -141,8 +148,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
   }
 
   if (rest.length === 0) throw new UsageError("missing input file");
-  if (rest.length > 1) throw new UsageError(`expected one input file, got ${rest.length}`);
-  const input = rest[0]!;
+  if (rest.length > 1 && values["no-wait"]) throw new UsageError("--no-wait takes one input");
   if (values.task === undefined) throw new UsageError(`missing --task (${TASKS.join(", ")})`);
   const task = oneOf(values.task, TASKS, "--task");
   const apiKey = apiKeyOrUsage();
@@ -150,7 +156,8 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
 
   return {
     kind: "restore",
-    input,
+    inputs: rest,
+    concurrency: values.concurrency === undefined ? 2 : parseConcurrency(values.concurrency),
     output: values.output ?? null,
     task,
     ...(values.format === undefined ? {} : { format: oneOf(values.format, FORMATS, "--format") }),
@@ -172,6 +179,12 @@ function parseQuality(value: string): number {
   const quality = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be an integer from 1 to 100 (got "${value}")`);
   return quality;
+}
+
+function parseConcurrency(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 16)) throw new UsageError(`--concurrency must be an integer from 1 to 16 (got "${value}")`);
+  return n;
 }
 
 function parseTimeout(value: string): number {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -127,6 +127,28 @@ describe("edge-restore restore", () => {
       expect(await exit).toBe(0);
       expect(stdout).toEqual([version]);
     }
+  });
+
+  it("restores a folder and a file, a few at a time, with a line per file and a summary", async () => {
+    const photos = join(dir, "photos");
+    await mkdir(photos);
+    await writeFile(join(photos, "a.jpg"), INPUT);
+    await writeFile(join(photos, "b.png"), new Uint8Array([9, 9, 9])); // the server refuses this one
+    await writeFile(join(photos, "notes.txt"), "not a photo");
+    await writeFile(join(dir, "c.webp"), INPUT);
+    const { exit, stderr, requests } = run(["restore", photos, join(dir, "c.webp"), "-t", "lowlight", "--sync", "-o", join(dir, "out"), "-j", "2"], async (request) => {
+      const body = new Uint8Array(await request.arrayBuffer());
+      if (body.length === 3) return new Response(JSON.stringify({ error: { code: "invalid_image", message: "The image could not be decoded." } }), { status: 422, headers: { "content-type": "application/json" } });
+      return png();
+    });
+    expect(await exit).toBe(1);
+    expect(requests).toHaveLength(3);
+    expect(stderr).toHaveLength(4);
+    expect(stderr.slice(0, 3).map((l) => l.slice(0, 5)).sort()).toEqual(["[1/3]", "[2/3]", "[3/3]"]);
+    expect(stderr.some((l) => l.includes("b.png: error invalid_image: The image could not be decoded."))).toBe(true);
+    expect(stderr.at(-1)).toMatch(/^restored 2 of 3 files in .*; failed: .*b\.png$/);
+    expect(new Uint8Array(await readFile(join(dir, "out", "a.restored.png")))).toEqual(OUTPUT);
+    expect(new Uint8Array(await readFile(join(dir, "out", "c.restored.png")))).toEqual(OUTPUT);
   });
 
   it("prints help to stdout", async () => {

@@ -1,14 +1,14 @@
 // The CLI's process-facing part: reads and writes files, talks to the API, prints, returns the exit code.
 // The process itself (argv, env, stdout, exit) is injected, so tests run it end to end in-process.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { createEdgeRestoreClient, type FetchLike, type JobProgress } from "../client.js";
 import type { RestoreResult } from "../restoreResult.js";
 import { EdgeRestoreError } from "../errors.js";
 import type { Sleep } from "../retry.js";
 import type { components } from "../generated/openapi.js";
 import { type CliCommand, type Env, parseCliArgs, USAGE, UsageError } from "./args.js";
-import { chooseOutputPath, extensionFor } from "./outputPath.js";
+import { chooseOutputPath, defaultOutputPath, extensionFor } from "./outputPath.js";
 import { progressLine } from "./progressLine.js";
 
 export interface CliIo {
@@ -59,8 +59,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (deadline?.aborted) {
       const canceled = command.kind === "restore" && command.mode === "job" ? " (the job was canceled)" : "";
       io.stderr(`error timeout: gave up after ${formatDuration(command.timeoutMs)} (--timeout)${canceled}`);
-    } else if (error instanceof EdgeRestoreError) io.stderr(`error ${error.code}: ${error.message}`);
-    else io.stderr(`error: ${error instanceof Error ? error.message : String(error)}`);
+    } else io.stderr(errorLine(error));
     return EXIT_FAILURE;
   }
 }
@@ -81,12 +80,83 @@ async function cliVersion(): Promise<string> {
 }
 
 async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: CliIo, signal: AbortSignal | undefined): Promise<number> {
+  let files: string[];
+  try {
+    files = await expandInputs(command.inputs);
+  } catch (error) {
+    io.stderr(`error io: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_FAILURE;
+  }
+  const batch = command.inputs.length > 1 || files.length !== 1 || files[0] !== command.inputs[0];
+  if (!batch) return restoreOne(command, files[0]!, io, signal, { single: true });
+  if (files.length === 0) {
+    io.stderr(`error io: no .jpg, .jpeg, .png or .webp files in ${command.inputs.join(", ")}`);
+    return EXIT_FAILURE;
+  }
+  return restoreMany(command, files, io, signal);
+}
+
+const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
+
+/** Inputs as files: a folder stands for its image files (not its subfolders), in name order. */
+async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch (error) {
+      throw new Error(`cannot read ${input}: ${ioReason(error)}`);
+    }
+    if (!info.isDirectory()) files.push(input);
+    else files.push(...(await readdir(input, { withFileTypes: true })).filter((e) => e.isFile() && IMAGE_FILE.test(e.name)).map((e) => join(input, e.name)).sort());
+  }
+  return files;
+}
+
+/** Several files, `concurrency` at a time: one line per file as it ends, then a summary; exit 1 if any failed. */
+async function restoreMany(command: Extract<CliCommand, { kind: "restore" }>, files: string[], io: CliIo, signal: AbortSignal | undefined): Promise<number> {
+  const now = io.now ?? (() => performance.now());
+  const started = now();
+  const failed: string[] = [];
+  let next = 0;
+  let ended = 0;
+  const quiet: CliIo = { ...io, stderr: () => {} };
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const lines: string[] = [];
+      const code = await restoreOne(command, file, { ...quiet, stderr: (line) => lines.push(line) }, signal, { single: false, folder: command.output }).catch((error: unknown) => {
+        lines.push(errorLine(error));
+        return EXIT_FAILURE;
+      });
+      ended++;
+      if (code !== EXIT_OK) failed.push(file);
+      io.stderr(`[${ended}/${files.length}] ${code === EXIT_OK ? lines.at(-1) : `${file}: ${lines.at(-1) ?? "failed"}`}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(command.concurrency, files.length) }, worker));
+  io.stderr(`restored ${files.length - failed.length} of ${files.length} files in ${formatDuration(now() - started)}${failed.length ? `; failed: ${failed.join(", ")}` : ""}`);
+  return failed.length ? EXIT_FAILURE : EXIT_OK;
+}
+
+/**
+ * One file. Alone: progress on stderr, written to -o or beside the input. In a batch: no progress, written beside
+ * the input or into `folder` under the same name (`<name>.restored.<ext>`).
+ */
+async function restoreOne(
+  command: Extract<CliCommand, { kind: "restore" }>,
+  file: string,
+  io: CliIo,
+  signal: AbortSignal | undefined,
+  target: { single: true } | { single: false; folder: string | null },
+): Promise<number> {
   const now = io.now ?? (() => performance.now());
   let input: Uint8Array;
   try {
-    input = await readFile(command.input);
+    input = await readFile(file);
   } catch (error) {
-    io.stderr(`error io: cannot read ${command.input}: ${ioReason(error)}`);
+    io.stderr(`error io: cannot read ${file}: ${ioReason(error)}`);
     return EXIT_FAILURE;
   }
 
@@ -108,8 +178,14 @@ async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: Cl
   const result =
     command.mode === "sync"
       ? await api.restore(input, { ...options, mode: "sync" })
-      : await api.restore(input, { ...options, mode: "job", onProgress: progressReporter(io, now) });
-  return write(result, chooseOutputPath(command.input, command.output, result.contentType), now() - started, io);
+      : await api.restore(input, { ...options, mode: "job", ...(target.single ? { onProgress: progressReporter(io, now) } : {}) });
+  const beside = defaultOutputPath(file, result.contentType);
+  const path = target.single ? chooseOutputPath(file, command.output, result.contentType) : target.folder === null ? beside : join(target.folder, basename(beside));
+  return write(result, path, now() - started, io);
+}
+
+function errorLine(error: unknown): string {
+  return error instanceof EdgeRestoreError ? `error ${error.code}: ${error.message}` : `error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 async function job(command: Extract<CliCommand, { kind: "job" }>, io: CliIo, signal: AbortSignal | undefined): Promise<number> {
