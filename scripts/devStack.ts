@@ -20,6 +20,8 @@ export interface DevStackOptions {
   endpointTiles?: string;
   /** wrangler.toml environment (`--env`), e.g. "bench". */
   wranglerEnv?: string;
+  /** wrangler's `--log-level` (default warn); "log" passes the worker's console.log lines (its access log) on. */
+  workerLogLevel?: "warn" | "log";
   /** Extra `--var NAME:value` for the worker. */
   vars?: Record<string, string>;
   log?: (line: string) => void;
@@ -134,7 +136,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       "--port", String(workerPort),
       "--inspector-port", "0",
       "--show-interactive-dev-session=false",
-      "--log-level", "warn",
+      "--log-level", options.workerLogLevel ?? "warn",
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
       ...(options.wranglerEnv ? ["--env", options.wranglerEnv] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),

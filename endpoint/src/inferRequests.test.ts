@@ -36,7 +36,7 @@ describe("InferRequests", () => {
   });
 
   it("accepts ids safe in URLs and logs only", () => {
-    for (const id of ["job-1", "0f8e2b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "a.b:c_d"]) expect(requestIdPattern.test(id)).toBe(true);
+    for (const id of ["job-1", "0f8e2b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "a.b:c_d", "edge-id=.1a2b3c4d"]) expect(requestIdPattern.test(id)).toBe(true);
     for (const id of ["", "a/b", "a b", "x".repeat(129), "é"]) expect(requestIdPattern.test(id)).toBe(false);
   });
 });

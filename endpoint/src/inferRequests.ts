@@ -20,7 +20,7 @@ export class CanceledError extends Error {
 }
 
 /** A request id: client-chosen ids are kept to a safe alphabet and length, as they appear in URLs and logs. */
-export const requestIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const requestIdPattern = /^[A-Za-z0-9_.:=-]{1,128}$/;
 
 interface Live {
   progress: Progress;

@@ -172,6 +172,9 @@ export function createInferenceServer(options: ServerOptions): Server {
     const live = requests.start(id, name, requestSignal(req, parameters["timeout"]));
     if (!live) throw new HttpError(409, `request id '${id}' is in use`);
     const { progress, signal } = live;
+    // The caller's trace context, logged with the request (the worker passes its edge request's on).
+    const traceparent = req.headers["traceparent"];
+    const trace = typeof traceparent === "string" ? { traceparent } : {};
     let result;
     try {
       result = await options.queue.run(
@@ -202,12 +205,15 @@ export function createInferenceServer(options: ServerOptions): Server {
         log({
           event: `infer_${outcome}`,
           id,
+          ...trace,
           model: name,
           stage: progress.stage,
           tilesDone: progress.tilesDone,
           tilesDoneWhenStopped: progress.tilesDoneWhenStopped,
           tilesTotal: progress.tilesTotal,
         });
+      } else {
+        log({ event: "infer_failed", id, ...trace, model: name, outcome, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
       }
       throw error;
     } finally {
@@ -239,6 +245,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     log({
       event: "infer",
       id,
+      ...trace,
       model: name,
       width: result.width,
       height: result.height,

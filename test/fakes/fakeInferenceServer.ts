@@ -48,6 +48,8 @@ export async function startFakeInferenceServer(
 ): Promise<FakeInferenceServer> {
   let mode: FaultMode = options.mode ?? "ok";
   const inferCountBySha = new Map<string, number>();
+  // The last inference request's id and trace context per input, so tests can follow a request to here.
+  const lastRequestBySha = new Map<string, { id: string | null; traceparent: string | null }>();
   let inferCount = 0;
   /** Requests in progress by id: their cancel function. */
   const live = new Map<string, () => void>();
@@ -61,7 +63,7 @@ export async function startFakeInferenceServer(
       if (!open && !keys.allows(req.headers.authorization)) return json(res, 401, { error: "missing or wrong endpoint key" });
       if (url.pathname === "/fake/stats") {
         const sha = url.searchParams.get("sha256") ?? "";
-        return json(res, 200, { infer: inferCount, inferForInput: inferCountBySha.get(sha) ?? 0, mode });
+        return json(res, 200, { infer: inferCount, inferForInput: inferCountBySha.get(sha) ?? 0, lastRequest: lastRequestBySha.get(sha) ?? null, mode });
       }
       if (url.pathname === "/fake/mode" && req.method === "POST") {
         const next = faultModes.find((m) => m === url.searchParams.get("set"));
@@ -117,6 +119,8 @@ export async function startFakeInferenceServer(
     const sha = createHash("sha256").update(image).digest("hex");
     inferCount++;
     inferCountBySha.set(sha, (inferCountBySha.get(sha) ?? 0) + 1);
+    const traceparent = req.headers["traceparent"];
+    lastRequestBySha.set(sha, { id: typeof request.header.id === "string" ? request.header.id : null, traceparent: typeof traceparent === "string" ? traceparent : null });
 
     if (mode === "slow") {
       const id = request.header.id ?? `fake-${inferCount}`;

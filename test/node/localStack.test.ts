@@ -16,6 +16,7 @@ import { startTestStack } from "./testStack.js";
 const run = promisify(execFile);
 let stack: DevStack;
 let dir: string;
+const logs: string[] = [];
 
 /** Successful restore-denoise inferences the endpoint has served (its Prometheus counter). */
 async function denoiseInferences(): Promise<number> {
@@ -30,7 +31,7 @@ async function photo(seed: number): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-stack-"));
-  stack = await startTestStack(join(dir, "state"));
+  stack = await startTestStack(join(dir, "state"), { log: (line) => logs.push(line), workerLogLevel: "log" });
 }, 300_000);
 
 afterAll(async () => {
@@ -39,6 +40,34 @@ afterAll(async () => {
 });
 
 describe("local stack", () => {
+  it("follows a request by its id: worker log line, endpoint log line, error body", { timeout: 180_000 }, async () => {
+    const id = `trace-${Date.now()}`;
+    const restore = (body: Uint8Array, requestId: string) =>
+      fetch(`${stack.workerUrl}/v1/restore?task=denoise`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "image/jpeg", authorization: `Bearer ${stack.apiKey}`, "x-request-id": requestId },
+      });
+    const lineWith = (prefix: string, event: string, requestId: string) => () =>
+      logs.find((l) => l.startsWith(prefix) && l.includes(`"event":"${event}"`) && l.includes(requestId));
+
+    const ok = await restore(new Uint8Array(await photo(3)), id);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-request-id")).toBe(id);
+    await expect.poll(lineWith("[worker]", "request", id), { timeout: 10_000 }).toBeDefined();
+    expect(lineWith("[worker]", "request", id)()).toContain('"status":200');
+    // The endpoint's own line for the same request: its inference id is the edge request's id plus a suffix.
+    await expect.poll(lineWith("[endpoint]", "infer", `"id":"${id}.`), { timeout: 10_000 }).toBeDefined();
+
+    // A request the worker refuses (a JPEG cut in half): the id is in the error body and the log line.
+    const whole = await photo(4);
+    const refused = await restore(new Uint8Array(whole.subarray(0, whole.length >> 1)), `${id}-bad`);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { requestId: string } }).error.requestId).toBe(`${id}-bad`);
+    await expect.poll(lineWith("[worker]", "request", `${id}-bad`), { timeout: 10_000 }).toBeDefined();
+    expect(lineWith("[worker]", "request", `${id}-bad`)()).toContain('"status":422');
+  });
+
   it("restores with the documented curl command, then serves the cache", { timeout: 180_000 }, async () => {
     const input = await photo(1);
     await writeFile(join(dir, "photo.jpg"), input);

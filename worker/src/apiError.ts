@@ -50,12 +50,19 @@ export class ApiError extends Error {
     this.status = statusByCode[code];
   }
 
-  toResponse(): Response {
+  /** `requestId`: the request's id (also in its `X-Request-Id` header and log lines), to quote in a report. */
+  toResponse(requestId?: string): Response {
     const body: ErrorBody = { error: { code: this.code, message: this.message } };
     if (this.details) body.error.details = this.details;
+    if (requestId) body.error.requestId = requestId;
     return new Response(JSON.stringify(body), {
       status: this.status,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...this.headers },
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+        ...(requestId ? { "x-request-id": requestId } : {}),
+        ...this.headers,
+      },
     });
   }
 }

@@ -1,6 +1,9 @@
 // The edge API: routes in the order a request meets them, and one place that turns failures into Errors.
 import { Hono } from "hono";
+import { contextStorage } from "hono/context-storage";
+import { requestId, type RequestIdVariables } from "hono/request-id";
 import { ApiError } from "./apiError.js";
+import { accessLogLine, logEvent } from "./requestContext.js";
 import type { Env } from "./env.js";
 import { demoRoutes } from "./routes/demo.js";
 import { jobRoutes } from "./routes/jobs.js";
@@ -10,7 +13,21 @@ import { specRoutes } from "./routes/spec.js";
 import { transformRoute } from "./routes/transform.js";
 import { transformPathPrefixes } from "./transform/transformPath.js";
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<{ Bindings: Env; Variables: RequestIdVariables }>();
+
+app.use(contextStorage());
+// At most 100 characters: with the suffix restoreWithCache adds, the endpoint's id limit (128) holds.
+app.use(requestId({ limitLength: 100 }));
+app.use(async (c, next) => {
+  const started = Date.now();
+  await next();
+  // Routes that answer a Response of their own (images, cached results) bypass the header the middleware set.
+  if (!c.res.headers.has("x-request-id")) {
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set("x-request-id", c.var.requestId);
+  }
+  logEvent(c.res.status >= 500 ? "error" : "info", "request", accessLogLine(c, started));
+});
 
 app.route("/", serviceRoutes);
 app.route("/", specRoutes);
@@ -40,13 +57,13 @@ app.notFound((c) => {
         ? "GET"
         : allowedMethods[path];
   if (allow) {
-    return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse();
+    return new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, undefined, { allow }).toResponse(c.var.requestId);
   }
-  return new ApiError("not_found", `No route for ${path}.`).toResponse();
+  return new ApiError("not_found", `No route for ${path}.`).toResponse(c.var.requestId);
 });
 
-app.onError((error) => {
-  if (error instanceof ApiError) return error.toResponse();
-  console.error(JSON.stringify({ event: "unhandled_error", error: error instanceof Error ? error.stack : String(error) }));
-  return new ApiError("internal_error", "Something went wrong on our side.").toResponse();
+app.onError((error, c) => {
+  if (error instanceof ApiError) return error.toResponse(c.var.requestId);
+  logEvent("error", "unhandled_error", { error: error instanceof Error ? error.stack : String(error) });
+  return new ApiError("internal_error", "Something went wrong on our side.").toResponse(c.var.requestId);
 });

@@ -368,6 +368,8 @@ export interface components {
                 details?: {
                     [key: string]: unknown;
                 };
+                /** @description This request's id (also its `X-Request-Id` response header and in every log line the worker and the endpoint write for it); quote it when reporting a problem. */
+                requestId?: string;
             };
         };
         /** @enum {string} */
@@ -632,6 +634,8 @@ export interface components {
         };
     };
     headers: {
+        /** @description The request's id, on every response. A client may send its own `X-Request-Id` (letters, digits, `_`, `-`, `=`; at most 255), which is then used; otherwise the worker makes one up. */
+        "X-Request-Id": string;
         /** @description Strong validator of the result bytes. */
         ETag: string;
         /** @description RFC 9211: `edge-restore; hit` or `edge-restore; fwd=uri-miss[; stored][; collapsed]`; a transform answered from the edge cache says `edge-restore; hit; detail=edge`. */

@@ -2,6 +2,7 @@
 // send with it; on read the bytes are hashed again, so a damaged object is dropped instead of served.
 import { sha256Hex } from "../sha256.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import { logEvent } from "../requestContext.js";
 
 export interface ResultKeyParts {
   inputSha256: string;
@@ -37,7 +38,7 @@ export async function getCachedResult(bucket: R2Bucket, key: string): Promise<Ca
   const meta = object.customMetadata ?? {};
   const actual = await sha256Hex(bytes);
   if (!meta["sha256"] || actual !== meta["sha256"] || !object.httpMetadata?.contentType) {
-    console.error(JSON.stringify({ event: "cache_object_corrupt", key }));
+    logEvent("error", "cache_object_corrupt", { key });
     await bucket.delete(key);
     return undefined;
   }
@@ -64,7 +65,7 @@ export async function putCachedResult(bucket: R2Bucket, key: string, result: Cac
     });
     return true;
   } catch (error) {
-    console.error(JSON.stringify({ event: "cache_put_failed", key, error: String(error) }));
+    logEvent("error", "cache_put_failed", { key, error: String(error) });
     return false;
   }
 }

@@ -24,6 +24,8 @@ export interface RestoreCall {
   timeoutMs: number;
   /** The endpoint request's id, to follow or cancel it (`/v2/requests/{id}`); jobs pass their instance id. */
   requestId?: string;
+  /** W3C trace context of the edge request, passed on as is. */
+  traceparent?: string;
 }
 
 export interface RestoredImage {
@@ -79,7 +81,12 @@ export async function requestRestoration(endpoint: InferenceEndpoint, call: Rest
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(headerLength), ...endpoint.headers },
+      headers: {
+        "content-type": "application/octet-stream",
+        [inferenceHeaderLength]: String(headerLength),
+        ...(call.traceparent ? { traceparent: call.traceparent } : {}),
+        ...endpoint.headers,
+      },
       body,
       signal: AbortSignal.timeout(call.timeoutMs),
     });

@@ -3,6 +3,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { deliverWebhook, type DeliveryOutcome, type JobWebhookParams } from "./webhooks.js";
+import { logEvent } from "../requestContext.js";
 
 export const deliveryStepConfig = {
   retries: { limit: 9, delay: "10 seconds", backoff: "exponential" },
@@ -12,7 +13,7 @@ export const deliveryStepConfig = {
 export class JobWebhook extends WorkflowEntrypoint<Env, JobWebhookParams> {
   override async run(event: Readonly<WorkflowEvent<JobWebhookParams>>, step: WorkflowStep): Promise<DeliveryOutcome> {
     const outcome = await step.do("deliver", deliveryStepConfig, () => deliverWebhook(this.env, event.payload));
-    console.log(JSON.stringify({ event: "webhook_delivery", job: event.payload.jobId, webhookEvent: event.payload.event, ...outcome }));
+    logEvent("info", "webhook_delivery", { job: event.payload.jobId, webhookEvent: event.payload.event, ...outcome });
     return outcome;
   }
 }

@@ -8,6 +8,7 @@ import { ApiError } from "../apiError.js";
 import type { Env } from "../env.js";
 import { hostRefusal } from "../transform/sourcePolicy.js";
 import type { Job, JobRecord, JobWebhook, WebhookEvent } from "./jobRecords.js";
+import { logEvent } from "../requestContext.js";
 
 export const webhookEvents: readonly WebhookEvent[] = ["succeeded", "failed", "canceled"];
 const maxUrlLength = 2048;
@@ -74,7 +75,7 @@ export async function queueWebhook(env: Env, record: JobRecord, job: Job, event:
     await env.JOB_WEBHOOKS.create({ id: `hook_${record.id}_${event}`, params });
   } catch (error) {
     // Production refuses a duplicate id: that delivery exists already.
-    console.log(JSON.stringify({ event: "webhook_exists", job: record.id, webhookEvent: event, error: String(error).slice(0, 200) }));
+    logEvent("info", "webhook_exists", { job: record.id, webhookEvent: event, error: String(error).slice(0, 200) });
   }
 }
 

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { ApiError } from "../apiError.js";
 import type { Env } from "../env.js";
+import { logEvent } from "../requestContext.js";
 
 export type AuthVariables = { apiKey: string };
 
@@ -20,7 +21,7 @@ export function apiKeyAuth(): MiddlewareHandler<{ Bindings: Env; Variables: Auth
     if (!match) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer <key>`.", undefined, challenge);
     const presented = match[1]!;
     const keys = configuredKeys(c.env);
-    if (keys.length === 0) console.error(JSON.stringify({ event: "no_api_keys_configured" }));
+    if (keys.length === 0) logEvent("error", "no_api_keys_configured");
     // Compare against every key (no early exit) so timing does not reveal which key, if any, matched.
     let valid = false;
     for (const key of keys) valid = (await timingSafeEqual(presented, key)) || valid;

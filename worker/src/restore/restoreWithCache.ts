@@ -12,6 +12,7 @@ import { continueAsJob } from "../jobs/createJob.js";
 import type { OutputFormat, Task } from "../request/restoreOptions.js";
 import type { ServerTiming } from "../serverTiming.js";
 import { sha256Hex } from "../sha256.js";
+import { currentRequest, logEvent } from "../requestContext.js";
 
 export interface RestoreJob {
   /** A validated image (inspectImage passed). */
@@ -62,7 +63,7 @@ export async function restoreWithCache(
   } catch (error) {
     // A cache outage must not stop restorations: answer from the endpoint, skip storing, and say so.
     cacheReadFailed = true;
-    console.error(JSON.stringify({ event: "cache_get_failed", key, error: String(error) }));
+    logEvent("error", "cache_get_failed", { key, error: String(error) });
   }
   if (cached) return { result: cached, cacheStatus: `${cacheName}; hit` };
 
@@ -88,15 +89,18 @@ const healthyTimeouts = new WeakSet<object>();
 async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "timeoutMs">, store: boolean): Promise<Miss> {
   const timeoutMs = inferenceTimeoutMs(env);
   const breaker = circuitBreakerFor(env.INFERENCE_URL, circuitSettings(env));
-  const requestId = `sync-${crypto.randomUUID()}`;
+  // The endpoint's id for this inference: the edge request's id (so one grep finds both sides) plus a suffix, as
+  // ids must be unique there and a client may reuse its X-Request-Id.
+  const edge = currentRequest();
+  const requestId = `${edge?.requestId ?? "sync"}.${crypto.randomUUID().slice(0, 8)}`;
   const attempt = () =>
-    requestRestoration(inferenceEndpoint(env), { ...call, timeoutMs, requestId }).catch(async (error: unknown) => {
+    requestRestoration(inferenceEndpoint(env), { ...call, timeoutMs, requestId, ...(edge?.traceparent ? { traceparent: edge.traceparent } : {}) }).catch(async (error: unknown) => {
       if (!(error instanceof ApiError) || error.code !== "upstream_timeout" || !store) throw error;
       const working = (await endpointProgress(inferenceEndpoint(env), requestId)) !== undefined;
       if (!working) throw error;
       const { task, modelVersion, refine, format, quality } = call;
       const instanceId = await continueAsJob(env, key, call.image, { task, modelVersion, refine, format, quality });
-      console.log(JSON.stringify({ event: "sync_continued_as_job", key, instanceId, timeoutMs }));
+      logEvent("info", "sync_continued_as_job", { key, instanceId, timeoutMs });
       const continued = new ApiError(
         "upstream_timeout",
         `The restoration takes longer than ${timeoutMs} ms. It goes on in the background and its result will be cached: send the same request again later, or use POST /v1/jobs to follow its progress.`,

@@ -16,6 +16,7 @@ import { apiKeyAuth, type AuthVariables } from "../middleware/apiKeyAuth.js";
 import { rateLimitPerKey } from "../middleware/rateLimit.js";
 import { parsePrefer } from "../request/preferHeader.js";
 import { limitBody, parseOptions, readCheckedImage, type RestoreRequestVariables } from "../request/restoreRequest.js";
+import { logEvent } from "../requestContext.js";
 
 export const jobRoutes = new Hono<{ Bindings: Env; Variables: RestoreRequestVariables }>();
 
@@ -78,7 +79,7 @@ jobRoutes.delete("/v1/jobs/:id", ...jobAuth, async (c) => {
     try {
       await (await c.env.RESTORE_JOBS.get(record.instanceId)).terminate();
     } catch (error) {
-      console.error(JSON.stringify({ event: "job_terminate_failed", job: record.id, error: String(error) }));
+      logEvent("error", "job_terminate_failed", { job: record.id, error: String(error) });
     }
     await cancelEndpointRequest(inferenceEndpoint(c.env), record.instanceId);
   }

@@ -19,6 +19,7 @@ import { fetchSource } from "../transform/fetchSource.js";
 import { checkSource, type SourcePolicy } from "../transform/sourcePolicy.js";
 import { transformConfig, type TransformConfig } from "../transform/transformConfig.js";
 import { parseTransformPath, transformPathPrefixes, type TransformRequest } from "../transform/transformPath.js";
+import { logEvent } from "../requestContext.js";
 
 interface Restored {
   result: CachedResult;
@@ -45,7 +46,7 @@ const handleTransform = async (c: Context<{ Bindings: Env }>) => {
     if (t.options.onerror !== "redirect") throw error;
     // Only an authorized URL with an allowed source gets here, so this is no open redirect.
     const code = error instanceof ApiError ? error.code : "internal_error";
-    console.error(JSON.stringify({ event: "transform_failed_redirected", code, sourceOrigin: t.source.origin }));
+    logEvent("error", "transform_failed_redirected", { code, sourceOrigin: t.source.origin });
     return new Response(null, { status: 302, headers: { location: t.source.href, "cache-control": "no-store", "x-restore-error": code } });
   }
 };

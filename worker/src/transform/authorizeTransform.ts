@@ -5,6 +5,7 @@ import { canonicalTransform, signatureMatches } from "./signature.js";
 import { isListed } from "./sourcePolicy.js";
 import type { TransformConfig } from "./transformConfig.js";
 import type { TransformRequest } from "./transformPath.js";
+import { logEvent } from "../requestContext.js";
 
 const challenge = { "www-authenticate": 'SignedURL realm="edge-restore"' };
 
@@ -15,7 +16,7 @@ export async function authorizeTransform(t: TransformRequest, config: TransformC
     }
     return;
   }
-  if (config.signingKeys.length === 0) console.error(JSON.stringify({ event: "no_transform_signing_keys" }));
+  if (config.signingKeys.length === 0) logEvent("error", "no_transform_signing_keys");
   if (!(await signatureMatches(canonicalTransform(t.signedOptions, t.source), t.sig, config.signingKeys))) {
     throw new ApiError("invalid_signature", "The transform URL's signature is not valid.");
   }

@@ -5,6 +5,7 @@ import type { CachedResult } from "../cache/r2ResultCache.js";
 import type { OutputFormat } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
 import { transformPathPrefix, type TransformOptions } from "./transformPath.js";
+import { logEvent } from "../requestContext.js";
 
 export interface EdgeKeyParts {
   /** The request's origin: Cache API entries belong to the zone. */
@@ -28,7 +29,7 @@ export async function getEdgeResult(key: string): Promise<CachedResult | undefin
     response = await caches.default.match(key);
   } catch (error) {
     // The edge cache is an optimization: without it, the R2 cache still answers.
-    console.error(JSON.stringify({ event: "edge_cache_get_failed", error: String(error) }));
+    logEvent("error", "edge_cache_get_failed", { error: String(error) });
     return undefined;
   }
   if (!response) return undefined;
@@ -36,7 +37,7 @@ export async function getEdgeResult(key: string): Promise<CachedResult | undefin
   const sha256 = await sha256Hex(bytes);
   const contentType = response.headers.get("content-type");
   if (sha256 !== response.headers.get("x-result-sha256") || !contentType) {
-    console.error(JSON.stringify({ event: "edge_cache_entry_corrupt" }));
+    logEvent("error", "edge_cache_entry_corrupt");
     await caches.default.delete(key).catch(() => false);
     return undefined;
   }
@@ -62,6 +63,6 @@ export async function putEdgeResult(key: string, result: CachedResult, ttlSecond
   try {
     await caches.default.put(key, response);
   } catch (error) {
-    console.error(JSON.stringify({ event: "edge_cache_put_failed", error: String(error) }));
+    logEvent("error", "edge_cache_put_failed", { error: String(error) });
   }
 }
