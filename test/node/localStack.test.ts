@@ -42,7 +42,7 @@ afterAll(async () => {
 describe("local stack", () => {
   it("follows a request by its id: worker log line, endpoint log line, error body", { timeout: 180_000 }, async () => {
     const id = `trace-${Date.now()}`;
-    const restore = (body: Uint8Array, requestId: string) =>
+    const restore = (body: Uint8Array<ArrayBuffer>, requestId: string) =>
       fetch(`${stack.workerUrl}/v1/restore?task=denoise`, {
         method: "POST",
         body,
