@@ -1,6 +1,7 @@
 // The edge API: routes in the order a request meets them, and one place that turns failures into Errors.
 import { Hono } from "hono";
 import { contextStorage } from "hono/context-storage";
+import { HTTPException } from "hono/http-exception";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import { ApiError } from "./apiError.js";
 import { accessLogLine, logEvent } from "./requestContext.js";
@@ -64,6 +65,8 @@ app.notFound((c) => {
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return error.toResponse(c.var.requestId);
+  // Middleware from hono (bearerAuth) refuses with an HTTPException carrying our Error response.
+  if (error instanceof HTTPException && error.res) return error.getResponse();
   logEvent("error", "unhandled_error", { error: error instanceof Error ? error.stack : String(error) });
   return new ApiError("internal_error", "Something went wrong on our side.").toResponse(c.var.requestId);
 });

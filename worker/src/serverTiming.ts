@@ -1,4 +1,6 @@
-// Collects stage durations for the Server-Timing response header.
+// Collects stage durations for the Server-Timing response header. Not hono/timing: that keeps metrics on one
+// request's Context, while the restore path times work that single-flight shares between concurrent requests
+// once, outside any Context, and copies it to each waiting request (`absorb`).
 export class ServerTiming {
   readonly #start = performance.now();
   readonly #entries: [string, number][] = [];

@@ -1,6 +1,9 @@
-// Bearer API keys from the API_KEYS secret (comma-separated, so keys can be rotated with overlap).
-// Keys are compared in constant time and never logged or echoed.
-import type { MiddlewareHandler } from "hono";
+// Bearer API keys from the API_KEYS secret (comma-separated, so keys can be rotated with overlap), checked by
+// hono's bearerAuth. Keys must be RFC 6750 tokens (letters, digits, `._~+/-`, trailing `=`). Keys are compared in
+// constant time against every configured key with no early exit (bearerAuth's own list check stops at the first
+// match, which would time which key matched), and never logged or echoed. Refusals are the API's Error bodies.
+import type { Context, MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { ApiError } from "../apiError.js";
 import type { Env } from "../env.js";
@@ -12,21 +15,27 @@ function configuredKeys(env: Env): string[] {
   return (env.API_KEYS ?? "").split(",").map((k) => k.trim()).filter((k) => k.length > 0);
 }
 
-const challenge = { "www-authenticate": 'Bearer realm="edge-restore"' };
+const realm = "edge-restore";
+const challenge = { "www-authenticate": `Bearer realm="${realm}"` };
+
+type AuthContext = Context<{ Bindings: Env; Variables: AuthVariables & { requestId?: string } }>;
+
+const refusal = (message: string) => (c: AuthContext) => new ApiError("unauthorized", message, undefined, challenge).toResponse(c.var.requestId);
+const missing = refusal("Send an API key as `Authorization: Bearer <key>`.");
 
 export function apiKeyAuth(): MiddlewareHandler<{ Bindings: Env; Variables: AuthVariables }> {
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!match) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer <key>`.", undefined, challenge);
-    const presented = match[1]!;
-    const keys = configuredKeys(c.env);
-    if (keys.length === 0) logEvent("error", "no_api_keys_configured");
-    // Compare against every key (no early exit) so timing does not reveal which key, if any, matched.
-    let valid = false;
-    for (const key of keys) valid = (await timingSafeEqual(presented, key)) || valid;
-    if (!valid) throw new ApiError("unauthorized", "The API key is not valid.", undefined, challenge);
-    c.set("apiKey", presented);
-    await next();
-  };
+  return bearerAuth({
+    realm,
+    verifyToken: async (presented, c: AuthContext) => {
+      const keys = configuredKeys(c.env);
+      if (keys.length === 0) logEvent("error", "no_api_keys_configured");
+      let valid = false;
+      for (const key of keys) valid = (await timingSafeEqual(presented, key)) || valid;
+      if (valid) c.set("apiKey", presented);
+      return valid;
+    },
+    noAuthenticationHeader: { message: missing },
+    invalidAuthenticationHeader: { message: missing },
+    invalidToken: { message: refusal("The API key is not valid.") },
+  }) as MiddlewareHandler<{ Bindings: Env; Variables: AuthVariables }>;
 }
