@@ -1,4 +1,7 @@
-// Retries for transient failures: rate limiting, a busy upstream, a dropped connection.
+// Retries for transient failures: rate limiting, a busy upstream, a dropped connection. Not a fetch wrapper such
+// as ky: the retry decision needs the API's error codes (429 `rate_limited` vs a 503 from the circuit breaker vs
+// `upstream_timeout` with `details.continuing`), one deadline must cover every attempt and wait of a call
+// (callSignal.ts), and the SDK ships with openapi-fetch as its only dependency, for browsers and Workers alike.
 import type { CallSignal } from "./callSignal.js";
 import { EdgeRestoreError } from "./errors.js";
 
