@@ -461,6 +461,7 @@ export interface components {
         /** @description `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart` or (jobs) `webhook_not_allowed`. */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -470,6 +471,7 @@ export interface components {
         /** @description `unauthorized`: missing or wrong API key. */
         Unauthorized: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
@@ -480,6 +482,7 @@ export interface components {
         /** @description `invalid_transform`: the options segment or the source URL does not follow the grammar; `details.option` names the option. */
         InvalidTransform: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -489,6 +492,7 @@ export interface components {
         /** @description `signature_required`: this transform URL must be signed (`sig`). */
         SignatureRequired: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 /** @description `SignedURL realm="edge-restore"`. */
                 "WWW-Authenticate"?: string;
                 [name: string]: unknown;
@@ -500,6 +504,7 @@ export interface components {
         /** @description `invalid_signature` (tampered, wrong key or malformed `sig`), `signature_expired` (`exp` has passed) or `source_not_allowed` (`details.reason`: `scheme`, `userinfo`, `local-hostname`, `private-address`, `encoded-path`, `not-listed`; also for a redirect hop). */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -509,6 +514,7 @@ export interface components {
         /** @description `not_found`: no such route, or URL transforms are not enabled on this deployment. */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -518,6 +524,7 @@ export interface components {
         /** @description `source_unavailable`: the source could not be fetched, answered an error status (`details.status`) or redirected too often. */
         SourceUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -527,6 +534,7 @@ export interface components {
         /** @description `payload_too_large` (body bytes), `source_too_large` (source download bytes) or `image_too_large` (pixels or side, read from the header). */
         TooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -536,6 +544,7 @@ export interface components {
         /** @description `unsupported_media_type` (not JPEG, PNG or WebP) or `media_type_mismatch` (Content-Type names another type). */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -545,6 +554,7 @@ export interface components {
         /** @description `invalid_image`: the bytes start like a supported image but are truncated or corrupt. */
         InvalidImage: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -554,6 +564,7 @@ export interface components {
         /** @description `job_not_succeeded`: the job is still queued or running (then `Retry-After` says when to look again), failed or was canceled; `details.status` says which. */
         JobNotSucceeded: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -563,6 +574,7 @@ export interface components {
         /** @description `rate_limited`: too many requests for this API key. */
         RateLimited: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -573,6 +585,7 @@ export interface components {
         /** @description `internal_error`. */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -582,6 +595,7 @@ export interface components {
         /** @description `upstream_unavailable`: the inference endpoint is down, overloaded or failed. */
         Unavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -592,6 +606,7 @@ export interface components {
         /** @description `upstream_timeout`: the inference endpoint did not answer in time (with `details.continuing: true` when it was still working on the image: the restoration goes on as a job and its result will be cached, so the same request sent again after `Retry-After` is answered from the cache); `source_timeout`: a transform source did not finish downloading in time. */
         Timeout: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
