@@ -32,7 +32,8 @@ function refinerEntry(name: string, osfEncoder: string | null, served: boolean):
     bytes: 0,
     parameters: 0,
     tile: { height: 256, width: 256 },
-    inputs: [image("base"), image("degraded"), { name: "osf", datatype: "FP32", shape: [1, 1280] }],
+    // The paper's module (export_onnx.py's default) also takes each pixel's position in the photo.
+    inputs: [image("base"), image("degraded"), { name: "osf", datatype: "FP32", shape: [1, 1280] }, { name: "position", datatype: "FP32", shape: [1, -1, -1, 2] }],
     outputs: [image("refined")],
     osfEncoder,
     served,
