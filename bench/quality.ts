@@ -11,8 +11,7 @@ import os from "node:os";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { parseTileShapes } from "../converter/src/modelRepository.js";
-import { readManifest } from "../converter/src/modelRepository.js";
+import { parseTileShapes, readManifest, type ManifestEntry } from "../converter/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
@@ -123,17 +122,21 @@ const summary = Object.fromEntries(
 );
 const served = refinerEntries.find((e) => e.served);
 // Each prior module against its zero-prior twin (same architecture and recipe, OSF input fed zeros), photo by photo.
-const twinOf = (name: string) => refinerEntries.find((e) => e.osfEncoder === null && e.name === name.replace(/^(ptgrm-[a-z]+-)[a-z0-9]+/, "$1zero"));
+// The twin's name has `zero` where the module's names its encoder (npm run train's naming).
+const twinOf = (entry: ManifestEntry) => {
+  const encoder = entry.osfEncoder;
+  return encoder ? refinerEntries.find((e) => e.osfEncoder === null && e.name === entry.name.replace(`-${encoder.replace(/^osf-/, "")}`, "-zero")) : undefined;
+};
 const priorVsZeroPrior = Object.fromEntries(
   refinerEntries.flatMap((e) => {
-    const twin = e.osfEncoder === null ? undefined : twinOf(e.name);
+    const twin = twinOf(e);
     if (!twin) return [];
     const stats = pairedComparison(rows.map((r) => r.scores[e.name]!.psnr), rows.map((r) => r.scores[twin.name]!.psnr), { tie: 0.1 });
     const round = (x: number) => Number(x.toFixed(3));
     return [[e.name, { twin: twin.name, ...stats, meanDifference: round(stats.meanDifference), ci95: stats.ci95.map(round), pValue: Number(stats.pValue.toFixed(4)) }]];
   }),
 );
-const zero = served && (served.osfEncoder === null ? undefined : twinOf(served.name));
+const zero = served && twinOf(served);
 const result = {
   command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
   date: new Date().toISOString(),
