@@ -1,4 +1,4 @@
-// `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
+// `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|paper-no-norm|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
 // [--loss l1|mse|psnr] [--harm 0] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
 // (`-reduced` appended for the reduced module, `-harm` with --harm), with a manifest entry that records the exact command, seed, data
@@ -33,8 +33,8 @@ const { values } = parseArgs({
   },
 });
 const task = values.task as Task;
-if (!TASKS.includes(task) || !values.osf || !["paper", "reduced"].includes(values.arch)) {
-  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--arch paper|reduced] [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
+if (!TASKS.includes(task) || !values.osf || !["paper", "paper-no-norm", "reduced"].includes(values.arch)) {
+  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--arch paper|paper-no-norm|reduced] [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
   process.exit(2);
 }
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -99,7 +99,7 @@ const entry: ManifestEntry = {
     image("base"),
     image("degraded"),
     { name: "osf", datatype: "FP32", shape: [1, report.osf_dim] },
-    ...(values.arch === "paper" ? [{ name: "position", datatype: "FP32" as const, shape: [1, -1, -1, 2] }] : []),
+    ...(values.arch === "reduced" ? [] : [{ name: "position", datatype: "FP32" as const, shape: [1, -1, -1, 2] }]),
   ],
   outputs: [image("refined")],
   osfEncoder: values.osf === "zero" ? null : values.osf,

@@ -40,7 +40,7 @@ args = parser.parse_args()
 torch.set_num_threads(2)
 torch.manual_seed(0)
 model = ARCHITECTURES[args.arch](osf_dim=args.osf_dim)
-takes_position = args.arch == "paper"
+takes_position = args.arch != "reduced"
 if args.weights:
     model.load_state_dict(torch.load(args.weights, map_location="cpu"))
 elif args.check:

@@ -154,15 +154,14 @@ class ResidualBlock(nn.Module):
 
 
 class PTGRM(nn.Module):
-    def __init__(self, osf_dim: int = 512, channels: int = 16, blocks: int = 4, prior_dim: int = 64):
+    def __init__(self, osf_dim: int = 512, channels: int = 16, blocks: int = 4, prior_dim: int = 64, instance_norm: bool = True):
         super().__init__()
         c = channels
         conv3 = lambda cin, cout, stride=1: nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
-        # Encoder on concat(base, degraded) down to 1/4 resolution.
-        self.encoder = nn.Sequential(
-            conv3(6, c), nn.InstanceNorm2d(c, affine=True), nn.LeakyReLU(SLOPE),
-            conv3(c, c, 2), nn.InstanceNorm2d(c, affine=True), conv3(c, c, 2),
-        )
+        # Encoder on concat(base, degraded) down to 1/4 resolution. `instance_norm=False` (the "paper-no-norm"
+        # ablation) keeps each tile's absolute brightness, which InstanceNorm normalises away.
+        norm = (lambda: nn.InstanceNorm2d(c, affine=True)) if instance_norm else nn.Identity
+        self.encoder = nn.Sequential(conv3(6, c), norm(), nn.LeakyReLU(SLOPE), conv3(c, c, 2), norm(), conv3(c, c, 2))
         # PTG-SVE: short range (a residual conv block) and long range (Restormer blocks, one head, bias-free), mixed
         # per pixel by R_m from [features, T_m(prior), position embedding].
         self.prior_mix = PriorMLP(osf_dim, prior_dim)
@@ -258,7 +257,7 @@ class PTGRMReduced(nn.Module):
         return base.clamp(0.0, 1.0) + self.to_residual(self.decoder(f))
 
 
-ARCHITECTURES = {"paper": PTGRM, "reduced": PTGRMReduced}
+ARCHITECTURES = {"paper": PTGRM, "paper-no-norm": lambda **kw: PTGRM(instance_norm=False, **kw), "reduced": PTGRMReduced}
 
 
 def parameter_count(model: nn.Module) -> int:

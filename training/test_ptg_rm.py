@@ -4,7 +4,7 @@ import unittest
 
 import torch
 
-from ptg_rm import PTGRM, PTGRMReduced, parameter_count, position_map
+from ptg_rm import ARCHITECTURES, PTGRM, PTGRMReduced, parameter_count, position_map
 
 torch.set_num_threads(2)
 
@@ -28,6 +28,11 @@ class PTGRMTest(unittest.TestCase):
     def test_has_the_reference_parameter_count(self):
         # The authors' refinement2 with CLIP's 512-d embedding.
         self.assertEqual(parameter_count(self.model), 671_735)
+
+    def test_the_no_norm_ablation_differs_only_by_the_two_instance_norms(self):
+        ablation = ARCHITECTURES["paper-no-norm"](osf_dim=512)
+        self.assertEqual(parameter_count(ablation), 671_735 - 2 * 32)
+        self.assertFalse(any(isinstance(m, torch.nn.InstanceNorm2d) for m in ablation.modules()))
 
     def test_wider_encoders_keep_the_size_and_the_budget(self):
         for dim in (1280, 2048):
