@@ -249,9 +249,8 @@ class PTGRMReduced(nn.Module):
         f = m * long + (1 - m) * short
 
         weights = torch.sigmoid(self.channel_attention(torch.cat([f.mean(dim=(2, 3)), prior], dim=1)))
-        kernels = self.kernels(f).softmax(dim=1)
-        padded = F.pad(f, (1, 1, 1, 1), mode="replicate")
-        spatial = sum(kernels[:, 3 * i + j : 3 * i + j + 1] * padded[:, :, i : i + h, j : j + w] for i in range(3) for j in range(3))
+        # One 3x3 kernel per pixel, shared by every channel.
+        spatial = per_pixel_filter(f, self.kernels(f).softmax(dim=1).repeat(1, c, 1, 1))
         f = f + self.fuse(torch.cat([f * weights[:, :, None, None], spatial], dim=1))
 
         return base.clamp(0.0, 1.0) + self.to_residual(self.decoder(f))

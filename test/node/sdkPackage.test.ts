@@ -1,7 +1,7 @@
 // The SDK as npm publishes it: `npm pack` builds dist/ itself (prepack), ships the CLI and no tests, and a
 // TypeScript consumer resolves its types under every moduleResolution a user may have.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, symlink, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,13 @@ afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true 
 
 describe("SDK package", () => {
   it("packs dist/ (built by prepack), bin and sources, without tests", { timeout: 120_000 }, async () => {
-    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "-w", "sdk"], { cwd: root });
+    // A copy without dist/, as a clean clone has it before any build (the workspace's own dist/ would hide a
+    // missing prepack); inside the repository, so that TypeScript and the SDK's dependencies resolve upwards.
+    const copy = await mkdtemp(join(root, ".sdk-pack-test-"));
+    dirs.push(copy);
+    await cp(join(root, "tsconfig.base.json"), join(copy, "tsconfig.base.json"));
+    await cp(join(root, "sdk"), join(copy, "sdk"), { recursive: true, filter: (path) => !/[/\\](dist|node_modules)$/.test(path) });
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: join(copy, "sdk") });
     const files = (JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "bin/edge-restore.js", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "src/index.ts"]));
     expect(files.filter((f) => f.endsWith(".test.ts") || f.endsWith(".test.js"))).toEqual([]);

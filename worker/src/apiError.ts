@@ -60,7 +60,6 @@ export class ApiError extends Error {
       headers: {
         "content-type": "application/json; charset=utf-8",
         "cache-control": "no-store",
-        ...(requestId ? { "x-request-id": requestId } : {}),
         ...this.headers,
       },
     });

@@ -22,7 +22,8 @@ app.use(requestId({ limitLength: 100 }));
 app.use(async (c, next) => {
   const started = Date.now();
   await next();
-  // Routes that answer a Response of their own (images, cached results) bypass the header the middleware set.
+  // Every response gets the id here, once: routes that answer a Response of their own (images, cached results,
+  // errors) bypass the header the requestId middleware set.
   if (!c.res.headers.has("x-request-id")) {
     c.res = new Response(c.res.body, c.res);
     c.res.headers.set("x-request-id", c.var.requestId);

@@ -121,12 +121,11 @@ async function restoreMany(command: Extract<CliCommand, { kind: "restore" }>, fi
   const failed: string[] = [];
   let next = 0;
   let ended = 0;
-  const quiet: CliIo = { ...io, stderr: () => {} };
   const worker = async () => {
     while (next < files.length) {
       const file = files[next++]!;
       const lines: string[] = [];
-      const code = await restoreOne(command, file, { ...quiet, stderr: (line) => lines.push(line) }, signal, { single: false, folder: command.output }).catch((error: unknown) => {
+      const code = await restoreOne(command, file, { ...io, stderr: (line) => lines.push(line) }, signal, { single: false, folder: command.output }).catch((error: unknown) => {
         lines.push(errorLine(error));
         return EXIT_FAILURE;
       });

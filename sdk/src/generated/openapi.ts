@@ -649,7 +649,7 @@ export interface components {
         };
     };
     headers: {
-        /** @description The request's id, on every response. A client may send its own `X-Request-Id` (letters, digits, `_`, `-`, `=`; at most 255), which is then used; otherwise the worker makes one up. */
+        /** @description The request's id, on every response. A client may send its own `X-Request-Id` (letters, digits, `_`, `-`, `=`; at most 100), which is then used; otherwise the worker makes one up. */
         "X-Request-Id": string;
         /** @description Strong validator of the result bytes. */
         ETag: string;
