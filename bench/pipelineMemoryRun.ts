@@ -28,7 +28,7 @@ try {
       entries: [await writeIdentityBaseModel(dir, "denoise", 256, 1)],
       log: () => {},
     });
-    await restoreImage(models, { task: "denoise", image: jpeg, format: "jpeg", quality: 85, refine: false }, width * height);
+    await restoreImage(models, { task: "denoise", image: jpeg, format: "jpeg", quality: 85, metadata: "none", refine: false }, width * height);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

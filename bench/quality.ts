@@ -15,7 +15,8 @@ import { parseTileShapes, readManifest, type ManifestEntry } from "../converter/
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
-import { quantize, restorePixels } from "../endpoint/src/restorePipeline.js";
+import { quantize } from "../endpoint/src/outputImage.js";
+import { restorePixels } from "../endpoint/src/restorePipeline.js";
 import { pairedComparison } from "./pairedComparison.js";
 import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 

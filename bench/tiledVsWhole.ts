@@ -17,7 +17,8 @@ import { createCpuSession, runNhwc } from "../converter/src/onnxRun.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { psnr } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
-import { quantize, restorePixels, tileOverlap } from "../endpoint/src/restorePipeline.js";
+import { quantize } from "../endpoint/src/outputImage.js";
+import { restorePixels, tileOverlap } from "../endpoint/src/restorePipeline.js";
 import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({

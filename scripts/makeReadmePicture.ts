@@ -14,7 +14,7 @@ const models = await PipelineModels.load();
 const rows: Buffer[] = [];
 for (const task of tasks) {
   const photo = await readFile(join(packageDir(maximModels.find((m) => m.task === task)!), "assets", "fixture.png"));
-  const result = await restoreImage(models, { task, image: photo, format: "png", quality: 90, refine: false }, 16_777_216);
+  const result = await restoreImage(models, { task, image: photo, format: "png", quality: 90, metadata: "none", refine: false }, 16_777_216);
   const [before, after] = await Promise.all([photo, result.image].map((img) => sharp(img).flatten({ background: "#fff" }).resize({ height }).png().toBuffer()));
   const width = (await sharp(before).metadata()).width;
   rows.push(

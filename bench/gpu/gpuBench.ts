@@ -19,7 +19,8 @@ import { repositoryDir, type ManifestEntry } from "../../converter/src/modelRepo
 import type { Task } from "../../converter/src/maximModels.js";
 import { PipelineModels, type ExecutionProvider } from "../../endpoint/src/pipelineModels.js";
 import { positionMap } from "../../endpoint/src/refinerPosition.js";
-import { decodeImage, encodeImage, quantize, restorePixels, tileOverlap } from "../../endpoint/src/restorePipeline.js";
+import { encodeOutput, quantize } from "../../endpoint/src/outputImage.js";
+import { decodeImage, restorePixels, tileOverlap } from "../../endpoint/src/restorePipeline.js";
 import { sessionOptions } from "../../endpoint/src/sessionOptions.js";
 import { chooseTileShape } from "../../endpoint/src/tiling.js";
 import { cardPeak, gpuName, sampleGpuMemory } from "./gpuCard.js";
@@ -203,7 +204,7 @@ for (const provider of providers) {
         const t1 = performance.now();
         const restored = await restorePixels(models, task, decoded, [refinerModel]);
         const t2 = performance.now();
-        await encodeImage(restored.refined[0]!, width, height, "jpeg", 90);
+        await encodeOutput({ pixels: restored.refined[0]!, width, height }, images.get(size)!, { format: "jpeg", quality: 90, metadata: "none" });
         stageRuns.push({ decode: t1 - t0, ...restored.timingsMs, encode: performance.now() - t2 });
         return restored.refined[0]!;
       }, i === 0); // the first size warms the sessions up for all

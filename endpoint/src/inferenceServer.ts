@@ -20,7 +20,8 @@ import {
 } from "../../worker/src/inference/binaryTensors.js";
 import type * as ort from "onnxruntime-node";
 import type { PipelineModels } from "./pipelineModels.js";
-import { InvalidImageError, restoreImage, type OutputFormat } from "./restorePipeline.js";
+import { outputOptionsFrom, type OutputOptions } from "./outputImage.js";
+import { InvalidImageError, restoreImage } from "./restorePipeline.js";
 import type { EndpointMetrics } from "./metrics.js";
 import { randomUUID } from "node:crypto";
 import type { EndpointKeys } from "./endpointKeys.js";
@@ -164,8 +165,12 @@ export function createInferenceServer(options: ServerOptions): Server {
       throw error;
     }
     if (!image) throw new HttpError(400, "input 'image' must be a binary BYTES tensor with one element");
-    const format = (["png", "jpeg", "webp"] as const).find((f) => f === parameters["format"]) ?? ("png" as OutputFormat);
-    const quality = typeof parameters["quality"] === "number" ? parameters["quality"] : 90;
+    let output: OutputOptions;
+    try {
+      output = outputOptionsFrom(parameters);
+    } catch (error) {
+      throw new HttpError(400, (error as Error).message);
+    }
     const refine = parameters["refine"] !== false;
     const id = typeof requestHeader.id === "string" ? requestHeader.id : randomUUID();
     if (!requestIdPattern.test(id)) throw new HttpError(400, `request id must match ${requestIdPattern.source}`);
@@ -179,7 +184,7 @@ export function createInferenceServer(options: ServerOptions): Server {
     try {
       result = await options.queue.run(
         () =>
-          restoreImage(options.models, { task, image: image!, format, quality, refine }, options.maxPixels, {
+          restoreImage(options.models, { task, image: image!, refine, ...output }, options.maxPixels, {
             signal,
             onStage: (stage) => (progress.stage = stage),
             onTiles: (done, total) => {

@@ -1,25 +1,25 @@
-// The restore-<task> pipeline: decode (EXIF orientation applied) → OSF once per image on a squeezed copy →
-// overlapped tiles (of the built shape that computes the fewest pixels for this image) → base network → PTG-RM
-// (when asked for and trained for the task) → blend → encode.
+// The restore-<task> pipeline: decode (EXIF orientation applied, alpha set aside) → OSF once per image on a
+// squeezed copy → overlapped tiles (of the built shape that computes the fewest pixels for this image) → base
+// network → PTG-RM (when asked for and trained for the task) → blend → output (alpha back, resize, metadata,
+// encode: outputImage.ts).
 import sharp from "sharp";
 import type { Task } from "../../converter/src/maximModels.js";
 import type { PipelineModels, Refiner } from "./pipelineModels.js";
 import { CanceledError, type Stage } from "./inferRequests.js";
+import { planResize } from "../../worker/src/image/outputSize.js";
+import { encodeOutput, type OutputOptions } from "./outputImage.js";
 import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
 import { AbandonedError } from "./workQueue.js";
 
-export type OutputFormat = "png" | "jpeg" | "webp";
-
-export interface RestoreRequest {
+export interface RestoreRequest extends OutputOptions {
   task: Task;
   image: Uint8Array;
-  format: OutputFormat;
-  quality: number;
   refine: boolean;
 }
 
 export interface RestoreResult {
   image: Uint8Array;
+  /** The output's size (the input's unless resized). */
   width: number;
   height: number;
   /** True only when a trained PTG-RM refined this result. */
@@ -36,6 +36,8 @@ export interface DecodedImage {
   rgb: Uint8Array;
   width: number;
   height: number;
+  /** The input's alpha channel, one byte per pixel, when it has one: not restored, re-attached to the output. */
+  alpha?: Uint8Array;
 }
 
 /** The image could not be decoded or is over the limits: the client's fault (HTTP 400). */
@@ -65,12 +67,19 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
     // limitInputPixels makes sharp check the header's dimensions before decoding any pixel.
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error", animated: false })
       .rotate()
-      .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
-      .removeAlpha()
       .raw({ depth: "uchar" })
       .toBuffer({ resolveWithObject: true });
-    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+    const { width, height } = info;
+    if (info.channels === 3) return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+    // RGBA: the colour is restored as it is stored (unpremultiplied), the alpha kept aside.
+    const rgb = new Uint8Array(width * height * 3);
+    const alpha = new Uint8Array(width * height);
+    for (let p = 0; p < width * height; p++) {
+      rgb.set(data.subarray(p * 4, p * 4 + 3), p * 3);
+      alpha[p] = data[p * 4 + 3]!;
+    }
+    return { rgb, width, height, alpha };
   } catch (error) {
     throw new InvalidImageError(`cannot decode image: ${(error as Error).message}`);
   }
@@ -160,26 +169,17 @@ export async function restorePixels(models: PipelineModels, task: Task, image: D
   };
 }
 
-/** A float result in [0, 1] (clamped) rounded to 8 bits, as it is encoded. */
-export function quantize(pixels: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, pixels[i]!)) * 255);
-  return bytes;
-}
-
-export async function encodeImage(pixels: Float32Array, width: number, height: number, format: OutputFormat, quality: number): Promise<Uint8Array> {
-  const bytes = quantize(pixels);
-  const encoder = sharp(bytes, { raw: { width, height, channels: 3 } });
-  const encoded = format === "png" ? encoder.png() : format === "jpeg" ? encoder.jpeg({ quality }) : encoder.webp({ quality });
-  return new Uint8Array(await encoded.toBuffer());
-}
-
 export async function restoreImage(models: PipelineModels, request: RestoreRequest, maxPixels: number, hooks: PipelineHooks = {}): Promise<RestoreResult> {
   throwIfAborted(hooks.signal);
   hooks.onStage?.("decode");
   let started = performance.now();
   const decoded = await decodeImage(request.image, maxPixels);
   const decodeMs = performance.now() - started;
+  if (request.resize) {
+    // Refused before any tile runs: an enlargement may ask for far more pixels than the input has.
+    const { width, height } = planResize(decoded.width, decoded.height, request.resize);
+    if (width * height > maxPixels) throw new InvalidImageError(`the resized output would be ${width}x${height}, over ${maxPixels} pixels`);
+  }
 
   // Without trained weights for the task, `refine` falls back to the base result, and the response says so.
   const refinerEntry = request.refine ? models.refinerFor(request.task) : undefined;
@@ -188,11 +188,15 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
 
   hooks.onStage?.("encode");
   started = performance.now();
-  const image = await encodeImage(restored.refined[0] ?? restored.base, decoded.width, decoded.height, request.format, request.quality);
+  const output = await encodeOutput(
+    { pixels: restored.refined[0] ?? restored.base, width: decoded.width, height: decoded.height, alpha: decoded.alpha },
+    request.image,
+    request,
+  );
   return {
-    image,
-    width: decoded.width,
-    height: decoded.height,
+    image: output.bytes,
+    width: output.width,
+    height: output.height,
     refineApplied: refiners.length > 0,
     baseModel: restored.baseModel,
     ...(refinerEntry ? { refineModel: refinerEntry.name } : {}),

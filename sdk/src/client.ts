@@ -31,12 +31,25 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface RestoreOptions extends CallOptions {
-  task: Schemas["Task"];
-  /** Default: the input's format (the server also honours `Accept`). */
+/** How the result is delivered (the spec's query parameters of the same names). */
+export interface OutputOptions {
+  /** Default: the input's format (the server also honours `Accept`: avif, then webp, on a tie). */
   format?: Schemas["OutputFormat"];
-  /** 1–100, jpeg and webp only. */
+  /** 1–100, jpeg, webp and avif only. */
   quality?: number;
+  /** Which metadata survives: `copyright` (default, only the EXIF copyright), `keep` (EXIF with GPS, XMP, ICC profile), `none`. */
+  metadata?: Schemas["Metadata"];
+  /** Resize the restored image (never the input) to this width, as `fit` says; times `dpr`. */
+  width?: number;
+  height?: number;
+  /** Cloudflare Images' fits: `scale-down` (default), `contain`, `cover`, `crop`, `pad`. */
+  fit?: Schemas["Fit"];
+  /** Device pixel ratio, 1–4: multiplies width and height. */
+  dpr?: number;
+}
+
+export interface RestoreOptions extends CallOptions, OutputOptions {
+  task: Schemas["Task"];
   /** false: base network only. Default true. */
   refine?: boolean;
   /** An ETag from an earlier result: answered 304 (`notModified`) when it still matches. */
@@ -140,11 +153,11 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
 
   const client: EdgeRestoreClient = {
     async restore(image, options) {
-      const { task, format, quality, refine, signal, ifNoneMatch, onProgress, mode = "auto" } = options;
+      const { signal, ifNoneMatch, onProgress, mode = "auto", ...query } = options;
       const { body, contentType } = await toImageBody(image);
       const size = body instanceof Blob ? body.size : body.byteLength;
       if (mode === "job" || (mode === "auto" && (onProgress !== undefined || size > JOB_THRESHOLD_BYTES))) {
-        const job = await client.createJob(body, { task, format, quality, refine, signal });
+        const job = await client.createJob(body, { ...query, signal });
         try {
           await client.waitForJob(job.id, { signal, onProgress });
         } catch (error) {
@@ -157,7 +170,7 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
       return send(signal, TRANSIENT, async (callSignal) => {
         const { data, error, response } = await api.POST("/v1/restore", {
           params: {
-            query: { task, format, quality, refine },
+            query,
             header: ifNoneMatch === undefined ? undefined : { "If-None-Match": ifNoneMatch },
           },
           // openapi-typescript types binary bodies as string; the bytes go out untouched.
@@ -196,14 +209,14 @@ export function createEdgeRestoreClient(options: EdgeRestoreClientOptions): Edge
         json(await api.GET("/v1/ready", { signal: callSignal, headers: { accept: "application/json" } })),
       ),
 
-    async createJob(image, { task, format, quality, refine, webhook, webhookEvents, signal }) {
+    async createJob(image, { webhook, webhookEvents, signal, ...query }) {
       const { body, contentType } = await toImageBody(image);
       // Not retried on 503/429 blindly: a second POST would be a second job (the same work, shared, but two ids).
       // Without Prefer: wait the answer is always the Job (202); json() refuses anything but an object.
       return send(signal, { ...TRANSIENT, retryStatuses: [429] }, async (callSignal) =>
         json<Schemas["Job"] | string>(
           await api.POST("/v1/jobs", {
-            params: { query: { task, format, quality, refine, webhook, webhookEvents: webhookEvents?.join(",") } },
+            params: { query: { ...query, webhook, webhookEvents: webhookEvents?.join(",") } },
             body: body as unknown as string,
             bodySerializer: (raw) => raw,
             headers: { "content-type": contentType, ...auth() },

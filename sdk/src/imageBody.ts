@@ -9,7 +9,7 @@ export interface ImageBody {
 
 // The server sniffs the real type from the bytes and refuses a Content-Type naming another image type,
 // so only a Blob's own declared type is passed on, and only when it is one the API accepts.
-const DECLARABLE_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
+const DECLARABLE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/avif"]);
 const OCTET_STREAM = "application/octet-stream";
 
 export async function toImageBody(image: ImageInput): Promise<ImageBody> {

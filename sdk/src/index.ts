@@ -13,6 +13,7 @@ export {
   type FetchLike,
   type JobOptions,
   type JobProgress,
+  type OutputOptions,
   type RestoreOptions,
   type RestoreWithProgressOptions,
   type WaitOptions,
@@ -35,6 +36,8 @@ export type { components, operations, paths } from "./generated/openapi.js";
 type Schemas = components["schemas"];
 export type Task = Schemas["Task"];
 export type OutputFormat = Schemas["OutputFormat"];
+export type Metadata = Schemas["Metadata"];
+export type Fit = Schemas["Fit"];
 export type ModelList = Schemas["ModelList"];
 export type TaskModel = Schemas["TaskModel"];
 export type Limits = Schemas["Limits"];

@@ -5,7 +5,7 @@ export interface RestoreResult {
   blob: Blob;
   /** The image bytes (`blob` read into memory). */
   bytes(): Promise<Uint8Array>;
-  /** `image/png`, `image/jpeg` or `image/webp`; empty when `notModified`. */
+  /** `image/png`, `image/jpeg`, `image/webp` or `image/avif`; empty when `notModified`. */
   contentType: string;
   /** Strong validator of the result: pass it back as `ifNoneMatch` to revalidate a stored copy. */
   etag: string | null;

@@ -44,11 +44,20 @@ describe("transformUrl", () => {
     );
   });
 
+  it("writes the output options, resizing included, as the worker reads them", async () => {
+    expect(
+      await transformUrl("https://img.example.com", "https://cdn.example.com/x.png", { task: "deblur", format: "avif", metadata: "keep", width: 320, height: 200, fit: "cover", dpr: 1.5 }),
+    ).toBe("https://img.example.com/cdn-cgi/restore/task=deblur,format=avif,metadata=keep,width=320,height=200,fit=cover,dpr=1.5/https://cdn.example.com/x.png");
+  });
+
   it.each([
     ["a base URL with a path", () => transformUrl("https://img.example.com/v1", knownAnswer.source, { task: "denoise" })],
     ["a relative source", () => transformUrl("https://img.example.com", "/photo.jpg", { task: "denoise" })],
     ["a non-http source", () => transformUrl("https://img.example.com", "file:///etc/passwd", { task: "denoise" })],
     ["quality 0", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise", quality: 0 })],
+    ["width 0", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise", width: 0 })],
+    ["dpr 1.333", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise", width: 10, dpr: 1.333 })],
+    ["fit without a size", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise", fit: "cover" })],
     ["expiresIn 0", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise" }, { key: knownAnswer.key, expiresIn: 0 })],
     ["an empty key", () => transformUrl("https://img.example.com", knownAnswer.source, { task: "denoise" }, { key: "" })],
   ])("refuses %s", async (_name, build) => {

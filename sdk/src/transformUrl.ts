@@ -1,16 +1,15 @@
 // Builds URL-transform addresses (`/cdn-cgi/restore/<options>/<source>`) for <img src>, signed with the same
 // canonical string the worker verifies (openapi.yaml, operation `transform`). Web Crypto only, so it runs in
 // browsers, Node 20.3+, Workers and Deno. Sign on a server: a signing key shipped to browsers signs anything.
+import type { OutputOptions } from "./client.js";
 import type { components } from "./generated/openapi.js";
 
 type Schemas = components["schemas"];
 
-export interface TransformOptions {
+export interface TransformOptions extends Omit<OutputOptions, "format"> {
   task: Schemas["Task"];
   /** Omitted: the source's format. `auto`: from the browser's Accept (the response varies on it). */
   format?: Schemas["OutputFormat"] | "auto";
-  /** 1–100, jpeg and webp only. */
-  quality?: number;
   /** false: base network only. Default true. */
   refine?: boolean;
   /** `redirect`: if the restoration fails, the browser is sent to the source image instead. */
@@ -71,6 +70,19 @@ function optionPairs(o: TransformOptions): [string, string][] {
     pairs.push(["quality", String(o.quality)]);
   }
   if (o.refine !== undefined) pairs.push(["refine", String(o.refine)]);
+  if (o.metadata !== undefined) pairs.push(["metadata", o.metadata]);
+  for (const side of ["width", "height"] as const) {
+    const value = o[side];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1 || value > 12_000) throw new RangeError(`${side} must be an integer from 1 to 12000`);
+    pairs.push([side, String(value)]);
+  }
+  if (o.fit !== undefined) pairs.push(["fit", o.fit]);
+  if (o.dpr !== undefined) {
+    if (!(o.dpr >= 1 && o.dpr <= 4) || Math.round(o.dpr * 100) !== o.dpr * 100) throw new RangeError("dpr must be a number from 1 to 4 with at most two decimals");
+    pairs.push(["dpr", String(o.dpr)]);
+  }
+  if ((o.fit !== undefined || o.dpr !== undefined) && o.width === undefined && o.height === undefined) throw new RangeError("fit and dpr need a width or height");
   if (o.onerror !== undefined) pairs.push(["onerror", o.onerror]);
   return pairs;
 }

@@ -1,6 +1,7 @@
 // A small real HTTP server that speaks the Open Inference Protocol (JSON + Triton's binary tensor extension)
 // the way the endpoint will, for testing the worker until endpoint/ serves the real models. It runs no model:
-// its "restoration" is a fixed brightness change done with sharp, and it says so (refine_applied: false).
+// its "restoration" is a fixed brightness change, and it says so (refine_applied: false). Around that it runs the
+// endpoint's own decoding and output code (alpha, resize, metadata, encoding), so worker tests see real results.
 // Fault modes let tests see every way an endpoint can fail; `POST /fake/mode?set=<mode>` switches the mode
 // while running (an endpoint that fails and comes back). Like the real endpoint it follows requests by id
 // (`GET`/`DELETE /v2/requests/{id}`): a request in "slow" mode reports 1 of 4 tiles done while it waits, and a
@@ -9,7 +10,8 @@ import { EndpointKeys } from "../../endpoint/src/endpointKeys.js";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import sharp from "sharp";
+import { encodeOutput, outputOptionsFrom, type OutputOptions } from "../../endpoint/src/outputImage.js";
+import { decodeImage } from "../../endpoint/src/restorePipeline.js";
 // The version the real endpoint serves, so tests of the worker see the same X-Model-Version.
 import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import {
@@ -146,13 +148,18 @@ export async function startFakeInferenceServer(
       return void res.destroy();
     }
 
-    const parameters = request.header.parameters ?? {};
-    const format = (["png", "jpeg", "webp"] as const).find((f) => f === parameters["format"]) ?? "png";
-    const quality = typeof parameters["quality"] === "number" ? parameters["quality"] : 90;
-    let output: Buffer;
+    let outputOptions: OutputOptions;
+    try {
+      outputOptions = outputOptionsFrom(request.header.parameters ?? {});
+    } catch (error) {
+      return json(res, 400, { error: (error as Error).message });
+    }
+    let output: Uint8Array;
     const started = performance.now();
     try {
-      output = await sharp(image).rotate().linear(1.2, 10).toFormat(format, { quality }).toBuffer();
+      const decoded = await decodeImage(image, 100_000_000);
+      const pixels = Float32Array.from(decoded.rgb, (v) => (v * 1.2 + 10) / 255);
+      output = (await encodeOutput({ pixels, width: decoded.width, height: decoded.height, alpha: decoded.alpha }, image, outputOptions)).bytes;
     } catch (error) {
       return json(res, 400, { error: `cannot decode image: ${(error as Error).message}` });
     }
@@ -163,7 +170,7 @@ export async function startFakeInferenceServer(
         parameters: { refine_applied: false, timing_fake_ms: Math.round(performance.now() - started) },
         outputs: [{ name: "image", datatype: "BYTES", shape: [1] }],
       },
-      new Map([["image", encodeBytesElements([new Uint8Array(output)])]]),
+      new Map([["image", encodeBytesElements([output])]]),
       "outputs",
     );
     res.writeHead(200, { "content-type": "application/octet-stream", [inferenceHeaderLength]: String(encoded.headerLength) });

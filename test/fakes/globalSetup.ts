@@ -11,7 +11,27 @@ async function sampleImages(): Promise<SampleImages> {
   return {
     jpeg: (await photo.clone().jpeg({ quality: 85 }).toBuffer()).toString("base64"),
     webp: (await photo.clone().webp({ quality: 85 }).toBuffer()).toString("base64"),
+    avif: (await photo.clone().avif({ quality: 60 }).toBuffer()).toString("base64"),
+    alphaPng: (
+      await sharp(await photo.clone().removeAlpha().raw().toBuffer(), { raw: { width: 96, height: 64, channels: 3 } })
+        .joinChannel(alphaRamp(96, 64), { raw: { width: 96, height: 64, channels: 1 } })
+        .png()
+        .toBuffer()
+    ).toString("base64"),
+    taggedJpeg: (
+      await photo
+        .clone()
+        .withIccProfile("p3")
+        .withExif({ IFD0: { Copyright: "(c) Jane Doe 2026", Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+        .jpeg({ quality: 90 })
+        .toBuffer()
+    ).toString("base64"),
   };
+}
+
+/** One alpha value per pixel: transparent on the left, opaque on the right. */
+function alphaRamp(width: number, height: number): Buffer {
+  return Buffer.from(Array.from({ length: width * height }, (_, p) => Math.round(((p % width) / (width - 1)) * 255)));
 }
 
 async function closedPortUrl(): Promise<string> {

@@ -18,6 +18,11 @@ export interface FakeEndpoints {
 export interface SampleImages {
   jpeg: string;
   webp: string;
+  avif: string;
+  /** A PNG whose alpha runs from 0 (left) to 255 (right). */
+  alphaPng: string;
+  /** A JPEG with a Display P3 ICC profile and EXIF: copyright, camera make, GPS latitude. */
+  taggedJpeg: string;
 }
 
 declare module "vitest" {

@@ -84,7 +84,7 @@ describe("demo page in Chromium", () => {
     await page.goto(`${stack.workerUrl}/`);
     // npm start's stack passes DEMO_API_KEY: the dev key is pre-filled, nothing to type.
     expect(await page.getByLabel("API key").inputValue()).toBe(stack.apiKey);
-    await page.getByLabel("Image (JPEG, PNG or WebP)").setInputFiles(photo);
+    await page.getByLabel("Image (JPEG, PNG, WebP or AVIF)").setInputFiles(photo);
     await page.getByLabel("Task").selectOption("denoise");
     await page.getByRole("button", { name: "Restore" }).click();
     // The job's progress bar and Cancel button show while it runs.
@@ -143,7 +143,7 @@ describe("demo page in Chromium", () => {
       if (r.request().method() === "DELETE" && /\/v1\/jobs\/job_/.test(r.url())) deletes.push({ status: r.status(), body: await r.text() });
     });
     await page.goto(`${stack.workerUrl}/`);
-    await page.getByLabel("Image (JPEG, PNG or WebP)").setInputFiles(photo);
+    await page.getByLabel("Image (JPEG, PNG, WebP or AVIF)").setInputFiles(photo);
     await page.getByLabel("Task").selectOption("denoise");
     await page.getByRole("button", { name: "Restore" }).click();
     await page.waitForFunction(() => /tile [1-5] of 6 done/.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 200_000 });

@@ -74,7 +74,7 @@ describe("refinement in the pipeline", () => {
   });
 
   it("applies the served refiner when asked, and says so; without refine it returns the base result", { timeout: 120_000 }, async () => {
-    const request = { task: "lowlight" as const, image: photo, format: "png" as const, quality: 90 };
+    const request = { task: "lowlight" as const, image: photo, format: "png" as const, quality: 90, metadata: "none" as const };
     const served = models.refinerFor("lowlight");
     const refined = await restoreImage(models, { ...request, refine: true }, 1e6);
     expect(refined.refineApplied).toBe(true);

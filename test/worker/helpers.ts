@@ -64,6 +64,11 @@ export async function r2ObjectCount(prefix = "results/"): Promise<number> {
 const samples = inject("sampleImages");
 export const sampleJpeg = Uint8Array.from(atob(samples.jpeg), (c) => c.charCodeAt(0));
 export const sampleWebp = Uint8Array.from(atob(samples.webp), (c) => c.charCodeAt(0));
+export const sampleAvif = Uint8Array.from(atob(samples.avif), (c) => c.charCodeAt(0));
+export const sampleAlphaPng = Uint8Array.from(atob(samples.alphaPng), (c) => c.charCodeAt(0));
+export const sampleTaggedJpeg = Uint8Array.from(atob(samples.taggedJpeg), (c) => c.charCodeAt(0));
+/** The start of an iPhone photo: an ISO-BMFF `ftyp` box with HEIC brands (sharp cannot encode HEVC to make a real one). */
+export const heicHeader = Uint8Array.from([0, 0, 0, 24, ...new TextEncoder().encode("ftypheic\0\0\0\0mif1heic"), 0, 0, 0, 8, ...new TextEncoder().encode("free")]);
 
 /** A PNG whose IHDR claims `width` x `height` but which holds almost no data (a decompression-bomb shape). */
 export function pngClaiming(width: number, height: number): Uint8Array {

@@ -19,7 +19,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "unknown option", code: "invalid_transform", status: 400, url: async () => `${edge}/cdn-cgi/restore/task=denoise,width=100/${originImage("x")}` },
+  { name: "unknown option", code: "invalid_transform", status: 400, url: async () => `${edge}/cdn-cgi/restore/task=denoise,blur=100/${originImage("x")}` },
   { name: "missing task", code: "invalid_transform", status: 400, url: async () => `${edge}/cdn-cgi/restore/format=png/${originImage("x")}` },
   { name: "bad quality", code: "invalid_transform", status: 400, url: async () => `${edge}/cdn-cgi/restore/task=denoise,quality=500/${originImage("x")}` },
   { name: "relative source", code: "invalid_transform", status: 400, url: async () => `${edge}/cdn-cgi/restore/task=denoise/photos/x.png` },

@@ -126,7 +126,8 @@ describe("GET /cdn-cgi/restore: format", () => {
     const seed = uniqueSeed();
     const url = await signed(originImage(seed), { task: "denoise", format: "auto" });
     const cases = [
-      { accept: "image/avif,image/webp,image/apng,*/*;q=0.8", type: "image/webp" },
+      { accept: "image/avif,image/webp,image/apng,*/*;q=0.8", type: "image/avif" },
+      { accept: "image/webp,*/*;q=0.8", type: "image/webp" },
       { accept: "image/jpeg", type: "image/jpeg" },
       { accept: "*/*", type: "image/png" },
     ];
@@ -143,8 +144,8 @@ describe("GET /cdn-cgi/restore: format", () => {
       expect(hit.headers.get("cache-status")).toBe("edge-restore; hit; detail=edge");
       await hit.arrayBuffer();
     }
-    // Three formats, three inferences; one download per edge key.
-    expect(await inferenceCount(endpoints.ok, seededPng(seed))).toBe(3);
+    // Four formats, four inferences; one download per edge key.
+    expect(await inferenceCount(endpoints.ok, seededPng(seed))).toBe(4);
   });
 
   it("an explicit format does not vary; no format keeps the source's", async () => {

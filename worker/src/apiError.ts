@@ -24,6 +24,7 @@ const statusByCode = {
   source_too_large: 413,
   unsupported_media_type: 415,
   media_type_mismatch: 415,
+  heic_not_supported: 415,
   invalid_image: 422,
   rate_limited: 429,
   internal_error: 500,

@@ -26,8 +26,7 @@ describe("parseCliArgs", () => {
       concurrency: 2,
       output: "out.webp",
       task: "derain",
-      format: "webp",
-      quality: 75,
+      delivery: { format: "webp", quality: 75 },
       refine: false,
       mode: "job",
       url: "https://r.example.com",
@@ -43,6 +42,7 @@ describe("parseCliArgs", () => {
       concurrency: 2,
       output: null,
       task: "lowlight",
+      delivery: {},
       refine: true,
       mode: "job",
       url: "http://10.0.0.2:8787",
@@ -62,6 +62,12 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["-h"], {})).toEqual({ kind: "help" });
     expect(parseCliArgs(["help"], {})).toEqual({ kind: "help" });
     expect(parseCliArgs(["restore", "--help"], {})).toEqual({ kind: "help" });
+  });
+
+  it("takes the output options: AVIF, metadata, resizing", () => {
+    expect(parseCliArgs(["restore", "a.png", "-t", "denoise", "-f", "avif", "--metadata", "keep", "-w", "320", "--height", "200", "--fit", "cover", "--dpr", "1.5"], env)).toMatchObject({
+      delivery: { format: "avif", metadata: "keep", width: 320, height: 200, fit: "cover", dpr: 1.5 },
+    });
   });
 
   it("takes several inputs and a concurrency", () => {
@@ -85,7 +91,12 @@ describe("parseCliArgs", () => {
     [["restore", "a.png", "b.png", "-t", "lowlight", "-j", "0"], '--concurrency must be an integer from 1 to 16 (got "0")'],
     [["restore", "a.png"], "missing --task (lowlight, derain, deblur, denoise)"],
     [["restore", "a.png", "-t", "sharpen"], '--task must be one of lowlight, derain, deblur, denoise (got "sharpen")'],
-    [["restore", "a.png", "-t", "lowlight", "-f", "gif"], '--format must be one of png, jpeg, webp (got "gif")'],
+    [["restore", "a.png", "-t", "lowlight", "-f", "gif"], '--format must be one of png, jpeg, webp, avif (got "gif")'],
+    [["restore", "a.png", "-t", "lowlight", "--metadata", "all"], '--metadata must be one of keep, copyright, none (got "all")'],
+    [["restore", "a.png", "-t", "lowlight", "-w", "0"], '--width must be an integer from 1 to 12000 (got "0")'],
+    [["restore", "a.png", "-t", "lowlight", "--fit", "fill", "-w", "10"], '--fit must be one of scale-down, contain, cover, crop, pad (got "fill")'],
+    [["restore", "a.png", "-t", "lowlight", "--dpr", "5", "-w", "10"], '--dpr must be a number from 1 to 4 with at most two decimals (got "5")'],
+    [["restore", "a.png", "-t", "lowlight", "--fit", "cover"], "--fit and --dpr need --width or --height"],
     [["restore", "a.png", "-t", "lowlight", "-q", "0"], '--quality must be an integer from 1 to 100 (got "0")'],
     [["restore", "a.png", "-t", "lowlight", "-q", "101"], '--quality must be an integer from 1 to 100 (got "101")'],
     [["restore", "a.png", "-t", "lowlight", "-q", "9.5"], '--quality must be an integer from 1 to 100 (got "9.5")'],

@@ -1,16 +1,23 @@
 // Command line → a plain command object. No I/O here, so every rule is unit-testable.
 import { parseArgs } from "node:util";
+import type { OutputOptions } from "../client.js";
 import type { components } from "../generated/openapi.js";
 
 type Task = components["schemas"]["Task"];
 type OutputFormat = components["schemas"]["OutputFormat"];
+type Metadata = components["schemas"]["Metadata"];
+type Fit = components["schemas"]["Fit"];
 
 // Runtime copies of the spec's enums; `satisfies` plus the checks below break the build if they drift.
 export const TASKS = ["lowlight", "derain", "deblur", "denoise"] as const satisfies readonly Task[];
-export const FORMATS = ["png", "jpeg", "webp"] as const satisfies readonly OutputFormat[];
+export const FORMATS = ["png", "jpeg", "webp", "avif"] as const satisfies readonly OutputFormat[];
+export const METADATA = ["keep", "copyright", "none"] as const satisfies readonly Metadata[];
+export const FITS = ["scale-down", "contain", "cover", "crop", "pad"] as const satisfies readonly Fit[];
 type Exhaustive<T extends never> = T;
 export type TasksCoverSpec = Exhaustive<Exclude<Task, (typeof TASKS)[number]>>;
 export type FormatsCoverSpec = Exhaustive<Exclude<OutputFormat, (typeof FORMATS)[number]>>;
+export type MetadataCoverSpec = Exhaustive<Exclude<Metadata, (typeof METADATA)[number]>>;
+export type FitsCoverSpec = Exhaustive<Exclude<Fit, (typeof FITS)[number]>>;
 
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 
@@ -27,7 +34,13 @@ Restore options:
                          for the results (default: <input-name>.restored.<ext> next to each input)
   -j, --concurrency <n>  with several inputs: how many restore at once (default 2)
   -f, --format <format>  ${FORMATS.join(" | ")} (default: the input's format)
-  -q, --quality <1-100>  jpeg/webp encoder quality (default 90)
+  -q, --quality <1-100>  jpeg/webp/avif encoder quality (default 90)
+      --metadata <m>     ${METADATA.join(" | ")}: what the result keeps of the input's
+                         EXIF/ICC (default copyright: only the EXIF copyright)
+  -w, --width <px>       resize the restored image (never the input) to this width
+      --height <px>      ... and/or this height
+      --fit <fit>        ${FITS.join(" | ")} (default scale-down: never enlarged)
+      --dpr <1-4>        multiplies width and height
       --no-refine        base network only, without PTG-RM refinement
       --no-wait          start the job, print its id and exit (then: edge-restore job <id>)
       --sync             one synchronous request instead of a job (no progress; bound by the
@@ -35,7 +48,7 @@ Restore options:
       --key <key>        API key (default: $EDGE_RESTORE_API_KEY)
 
 The restoration runs as a job, with its progress (tiles done, ETA) on stderr. Several inputs (files,
-or folders: their .jpg, .jpeg, .png and .webp files) print a line per file and a summary.
+or folders: their .jpg, .jpeg, .png, .webp and .avif files) print a line per file and a summary.
 
 Job options:
   -o, --output <path>    where to write the result (default: <job-id>.<ext>)
@@ -63,8 +76,8 @@ export type CliCommand =
       /** null: choose from the response's content type. */
       output: string | null;
       task: Task;
-      format?: OutputFormat;
-      quality?: number;
+      /** format, quality, metadata and resizing: only those given. */
+      delivery: OutputOptions;
       refine: boolean;
       /** "job" (default): progress on stderr; "no-wait": print the job id; "sync": one request. */
       mode: "job" | "no-wait" | "sync";
@@ -87,6 +100,11 @@ const OPTIONS = {
   concurrency: { type: "string", short: "j" },
   format: { type: "string", short: "f" },
   quality: { type: "string", short: "q" },
+  metadata: { type: "string" },
+  width: { type: "string", short: "w" },
+  height: { type: "string" },
+  fit: { type: "string" },
+  dpr: { type: "string" },
   // Declared explicitly: parseArgs' `allowNegative` needs Node 20.16+.
   "no-refine": { type: "boolean" },
   "no-wait": { type: "boolean" },
@@ -102,7 +120,26 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<"restore" | "job" | "models", ReadonlySet<OptionName>> = {
-  restore: new Set(["task", "output", "concurrency", "format", "quality", "no-refine", "no-wait", "sync", "key", "url", "timeout", "help", "version"]),
+  restore: new Set([
+    "task",
+    "output",
+    "concurrency",
+    "format",
+    "quality",
+    "metadata",
+    "width",
+    "height",
+    "fit",
+    "dpr",
+    "no-refine",
+    "no-wait",
+    "sync",
+    "key",
+    "url",
+    "timeout",
+    "help",
+    "version",
+  ]),
   job: new Set(["output", "cancel", "key", "url", "timeout", "help", "version"]),
   models: new Set(["url", "json", "timeout", "help", "version"]),
 };
@@ -160,8 +197,7 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
     concurrency: values.concurrency === undefined ? 2 : parseConcurrency(values.concurrency),
     output: values.output ?? null,
     task,
-    ...(values.format === undefined ? {} : { format: oneOf(values.format, FORMATS, "--format") }),
-    ...(values.quality === undefined ? {} : { quality: parseQuality(values.quality) }),
+    delivery: parseDelivery(values),
     refine: !values["no-refine"],
     mode: values.sync ? "sync" : values["no-wait"] ? "no-wait" : "job",
     url,
@@ -173,6 +209,31 @@ export function parseCliArgs(argv: readonly string[], env: Env): CliCommand {
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
+}
+
+function parseDelivery(values: { [K in "format" | "quality" | "metadata" | "width" | "height" | "fit" | "dpr"]?: string | undefined }): OutputOptions {
+  const delivery: OutputOptions = {};
+  if (values.format !== undefined) delivery.format = oneOf(values.format, FORMATS, "--format");
+  if (values.quality !== undefined) delivery.quality = parseQuality(values.quality);
+  if (values.metadata !== undefined) delivery.metadata = oneOf(values.metadata, METADATA, "--metadata");
+  if (values.width !== undefined) delivery.width = parseSide(values.width, "--width");
+  if (values.height !== undefined) delivery.height = parseSide(values.height, "--height");
+  if (values.fit !== undefined) delivery.fit = oneOf(values.fit, FITS, "--fit");
+  if (values.dpr !== undefined) {
+    const dpr = /^\d+(\.\d{1,2})?$/.test(values.dpr) ? Number(values.dpr) : NaN;
+    if (!(dpr >= 1 && dpr <= 4)) throw new UsageError(`--dpr must be a number from 1 to 4 with at most two decimals (got "${values.dpr}")`);
+    delivery.dpr = dpr;
+  }
+  if ((delivery.fit !== undefined || delivery.dpr !== undefined) && delivery.width === undefined && delivery.height === undefined) {
+    throw new UsageError("--fit and --dpr need --width or --height");
+  }
+  return delivery;
+}
+
+function parseSide(value: string, flag: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 12_000)) throw new UsageError(`${flag} must be an integer from 1 to 12000 (got "${value}")`);
+  return n;
 }
 
 function parseQuality(value: string): number {

@@ -67,17 +67,17 @@ describe("edge-restore restore", () => {
     expect(new Uint8Array(await requests[0]!.arrayBuffer())).toEqual(INPUT);
   });
 
-  it("writes to -o, creating its folder, and passes format, quality and --no-refine", async () => {
+  it("writes to -o, creating its folder, and passes format, quality, metadata, width and --no-refine", async () => {
     const input = join(dir, "rain.png");
     await writeFile(input, INPUT);
     const output = join(dir, "out", "result.webp");
     const webp = () =>
       new Response(OUTPUT, { headers: { "content-type": "image/webp", "cache-status": "edge-restore; fwd=uri-miss; stored", "x-model-version": "restore-derain/2", "x-refine-applied": "false" } });
-    const { exit, stderr, requests } = run(["restore", input, "-t", "derain", "--sync", "-o", output, "-f", "webp", "-q", "70", "--no-refine", "--key", "flag-key"], webp);
+    const { exit, stderr, requests } = run(["restore", input, "-t", "derain", "--sync", "-o", output, "-f", "webp", "-q", "70", "--metadata", "none", "-w", "50", "--no-refine", "--key", "flag-key"], webp);
     expect(await exit).toBe(0);
     expect(new Uint8Array(await readFile(output))).toEqual(OUTPUT);
     expect(stderr[0]).toBe(`wrote ${output} (${OUTPUT.length} bytes, cache miss, model restore-derain/2, base only, 1.23 s)`);
-    expect(new URL(requests[0]!.url).search).toBe("?task=derain&format=webp&quality=70&refine=false");
+    expect(new URL(requests[0]!.url).search).toBe("?task=derain&format=webp&quality=70&metadata=none&width=50&refine=false");
     expect(requests[0]!.headers.get("authorization")).toBe("Bearer flag-key");
   });
 

@@ -90,13 +90,13 @@ async function restore(command: Extract<CliCommand, { kind: "restore" }>, io: Cl
   const batch = command.inputs.length > 1 || files.length !== 1 || files[0] !== command.inputs[0];
   if (!batch) return restoreOne(command, files[0]!, io, signal, { single: true });
   if (files.length === 0) {
-    io.stderr(`error io: no .jpg, .jpeg, .png or .webp files in ${command.inputs.join(", ")}`);
+    io.stderr(`error io: no .jpg, .jpeg, .png, .webp or .avif files in ${command.inputs.join(", ")}`);
     return EXIT_FAILURE;
   }
   return restoreMany(command, files, io, signal);
 }
 
-const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
+const IMAGE_FILE = /\.(jpe?g|png|webp|avif)$/i;
 
 /** Inputs as files: a folder stands for its image files (not its subfolders), in name order. */
 async function expandInputs(inputs: readonly string[]): Promise<string[]> {
@@ -164,9 +164,8 @@ async function restoreOne(
   const options = {
     ...(signal ? { signal } : {}),
     task: command.task,
+    ...command.delivery,
     refine: command.refine,
-    ...(command.format ? { format: command.format } : {}),
-    ...(command.quality === undefined ? {} : { quality: command.quality }),
   };
   if (command.mode === "no-wait") {
     const created = await api.createJob(input, options);

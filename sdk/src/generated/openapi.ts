@@ -11,8 +11,13 @@ export interface paths {
         put?: never;
         /**
          * Restore one photo
-         * @description The body is the image itself (`image/jpeg`, `image/png`, `image/webp` or
+         * @description The body is the image itself (`image/jpeg`, `image/png`, `image/webp`, `image/avif` or
          *     `application/octet-stream`), or `multipart/form-data` with the image in the field `image`.
+         *     HEIC/HEIF (an iPhone's default) is refused with `heic_not_supported`: send JPEG, PNG, WebP or AVIF.
+         *     Transparency is kept: the colour channels are restored and the alpha channel re-attached as it was
+         *     (JPEG output has none: transparent areas are flattened onto white). `metadata` says which EXIF
+         *     survives; `width`, `height`, `fit` and `dpr` resize the restored image (never the input: it is
+         *     restored at full resolution).
          *     The media type is detected from the image's bytes; a `Content-Type` that names a different
          *     image type is refused (`media_type_mismatch`). Limits (body bytes, pixels, longest side) are
          *     checked before any decoding and are listed by `GET /v1/models`.
@@ -157,11 +162,13 @@ export interface paths {
          *     unsigned use. Transforms are off (404 `not_found`) until the deployment lists sources.
          *
          *     Grammar. `<options>` is one path segment of comma-separated `key=value` pairs, in any order, each
-         *     key at most once, keys `[a-z]+`, values `[A-Za-z0-9_-]+`: `task` (required: lowlight, derain,
-         *     deblur, denoise); `format` (png, jpeg, webp, or `auto`: the first of those that `Accept` names,
-         *     highest q first, else the source's format, and the response says `Vary: Accept`; omitted: the
-         *     source's format); `quality` (1-100, jpeg and webp, default 90); `refine` (true, false; default
-         *     true); `onerror=redirect` (on a failure after the URL was authorized and its source allowed, answer
+         *     key at most once, keys `[a-z]+`, values `[A-Za-z0-9_.-]+`: `task` (required: lowlight, derain,
+         *     deblur, denoise); `format` (png, jpeg, webp, avif, or `auto`: the one of those that `Accept`
+         *     names with the highest q, avif then webp first on a tie, else the source's format, and the
+         *     response says `Vary: Accept`; omitted: the source's format); `quality` (1-100, jpeg, webp and
+         *     avif, default 90); `refine` (true, false; default true); `metadata` (keep, copyright, none;
+         *     default copyright); `width`, `height`, `fit` (scale-down, contain, cover, crop, pad) and `dpr`
+         *     (resize after restoring; meanings as for `POST /v1/restore`); `onerror=redirect` (on a failure after the URL was authorized and its source allowed, answer
          *     302 to the source itself, with the error code in `X-Restore-Error`); `exp` (Unix time in
          *     seconds from which on a signed URL is refused, optional); `sig` (the signature). Everything after
          *     the `/` that ends `<options>`, the query string included, is `<source-url>`: an absolute http or
@@ -344,7 +351,17 @@ export interface components {
         /** @enum {string} */
         Task: "lowlight" | "derain" | "deblur" | "denoise";
         /** @enum {string} */
-        OutputFormat: "png" | "jpeg" | "webp";
+        OutputFormat: "png" | "jpeg" | "webp" | "avif";
+        /**
+         * @default copyright
+         * @enum {string}
+         */
+        Metadata: "keep" | "copyright" | "none";
+        /**
+         * @default scale-down
+         * @enum {string}
+         */
+        Fit: "scale-down" | "contain" | "cover" | "crop" | "pad";
         /**
          * @description Stable machine-readable code. Status by code:
          *     400 `invalid_task`, `invalid_parameter`, `empty_body`, `invalid_multipart`, `invalid_transform`,
@@ -353,12 +370,12 @@ export interface components {
          *     403 `invalid_signature`, `signature_expired`, `source_not_allowed`;
          *     404 `not_found`; 405 `method_not_allowed`; 409 `job_not_succeeded`;
          *     413 `payload_too_large`, `image_too_large`, `source_too_large`;
-         *     415 `unsupported_media_type`, `media_type_mismatch`;
+         *     415 `unsupported_media_type`, `media_type_mismatch`, `heic_not_supported`;
          *     422 `invalid_image`; 429 `rate_limited`; 500 `internal_error`; 502 `source_unavailable`;
          *     503 `upstream_unavailable`, `not_ready`; 504 `upstream_timeout`, `source_timeout`.
          * @enum {string}
          */
-        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "webhook_not_allowed" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "job_not_succeeded" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
+        ErrorCode: "invalid_task" | "invalid_parameter" | "empty_body" | "invalid_multipart" | "invalid_transform" | "webhook_not_allowed" | "unauthorized" | "signature_required" | "invalid_signature" | "signature_expired" | "source_not_allowed" | "not_found" | "method_not_allowed" | "job_not_succeeded" | "payload_too_large" | "image_too_large" | "source_too_large" | "unsupported_media_type" | "media_type_mismatch" | "heic_not_supported" | "invalid_image" | "rate_limited" | "internal_error" | "source_unavailable" | "upstream_unavailable" | "not_ready" | "upstream_timeout" | "source_timeout";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -541,7 +558,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `unsupported_media_type` (not JPEG, PNG or WebP) or `media_type_mismatch` (Content-Type names another type). */
+        /** @description `unsupported_media_type` (not JPEG, PNG, WebP or AVIF), `media_type_mismatch` (Content-Type names another type) or `heic_not_supported` (HEIC/HEIF: send JPEG, PNG, WebP or AVIF instead). */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -619,11 +636,12 @@ export interface components {
         /** @description Which restoration to run. */
         Task: components["schemas"]["Task"];
         /**
-         * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
-         *     (highest q first), else the input's format.
+         * @description Output format. Default: the type among avif, webp, jpeg, png that `Accept` names explicitly
+         *     with the highest q (on a tie avif, then webp, then jpeg or png), else the input's format; the
+         *     response then says `Vary: Accept`.
          */
         Format: components["schemas"]["OutputFormat"];
-        /** @description Encoder quality for jpeg and webp (ignored for png). */
+        /** @description Encoder quality for jpeg, webp and avif (ignored for png). */
         Quality: number;
         /**
          * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
@@ -631,6 +649,30 @@ export interface components {
          *     `X-Refine-Applied` says `false`.
          */
         Refine: boolean;
+        /**
+         * @description What the result keeps of the input's metadata (Cloudflare Images' values). `copyright` (default):
+         *     only the EXIF copyright tag; `keep`: the EXIF (GPS included), XMP and the ICC colour profile, the
+         *     pixels converted back into that profile; `none`: nothing. Without `keep` the result is sRGB. The
+         *     EXIF orientation is applied to the pixels whatever this says.
+         */
+        Metadata: components["schemas"]["Metadata"];
+        /**
+         * @description Resize the restored image to this width in CSS pixels (times `dpr`), as `fit` says. With only one
+         *     of width and height the aspect ratio is kept. The output may have at most the deployment's
+         *     `maxPixels`.
+         */
+        Width: number;
+        /** @description Resize the restored image to this height (see `width`). */
+        Height: number;
+        /**
+         * @description How `width` and `height` are met (Cloudflare Images' names). `scale-down` (default): fit inside,
+         *     never enlarged; `contain`: fit inside, enlarged if smaller; `cover`: cover the box exactly, the
+         *     centre kept; `crop`: as cover but never enlarged; `pad`: fit inside, then padded to the box
+         *     (white, or transparent when the image has alpha). Needs a width or height.
+         */
+        Fit: components["schemas"]["Fit"];
+        /** @description Device pixel ratio multiplying `width` and `height` (1 to 4, two decimals at most). Needs a width or height. */
+        Dpr: number;
         /** @description The job's id, as `POST /v1/jobs` answered it. */
         JobId: string;
     };
@@ -641,6 +683,7 @@ export interface components {
                 "image/jpeg": string;
                 "image/png": string;
                 "image/webp": string;
+                "image/avif": string;
                 "application/octet-stream": string;
                 "multipart/form-data": {
                     image: string;
@@ -676,11 +719,12 @@ export interface operations {
                 /** @description Which restoration to run. */
                 task: components["parameters"]["Task"];
                 /**
-                 * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
-                 *     (highest q first), else the input's format.
+                 * @description Output format. Default: the type among avif, webp, jpeg, png that `Accept` names explicitly
+                 *     with the highest q (on a tie avif, then webp, then jpeg or png), else the input's format; the
+                 *     response then says `Vary: Accept`.
                  */
                 format?: components["parameters"]["Format"];
-                /** @description Encoder quality for jpeg and webp (ignored for png). */
+                /** @description Encoder quality for jpeg, webp and avif (ignored for png). */
                 quality?: components["parameters"]["Quality"];
                 /**
                  * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
@@ -688,6 +732,30 @@ export interface operations {
                  *     `X-Refine-Applied` says `false`.
                  */
                 refine?: components["parameters"]["Refine"];
+                /**
+                 * @description What the result keeps of the input's metadata (Cloudflare Images' values). `copyright` (default):
+                 *     only the EXIF copyright tag; `keep`: the EXIF (GPS included), XMP and the ICC colour profile, the
+                 *     pixels converted back into that profile; `none`: nothing. Without `keep` the result is sRGB. The
+                 *     EXIF orientation is applied to the pixels whatever this says.
+                 */
+                metadata?: components["parameters"]["Metadata"];
+                /**
+                 * @description Resize the restored image to this width in CSS pixels (times `dpr`), as `fit` says. With only one
+                 *     of width and height the aspect ratio is kept. The output may have at most the deployment's
+                 *     `maxPixels`.
+                 */
+                width?: components["parameters"]["Width"];
+                /** @description Resize the restored image to this height (see `width`). */
+                height?: components["parameters"]["Height"];
+                /**
+                 * @description How `width` and `height` are met (Cloudflare Images' names). `scale-down` (default): fit inside,
+                 *     never enlarged; `contain`: fit inside, enlarged if smaller; `cover`: cover the box exactly, the
+                 *     centre kept; `crop`: as cover but never enlarged; `pad`: fit inside, then padded to the box
+                 *     (white, or transparent when the image has alpha). Needs a width or height.
+                 */
+                fit?: components["parameters"]["Fit"];
+                /** @description Device pixel ratio multiplying `width` and `height` (1 to 4, two decimals at most). Needs a width or height. */
+                dpr?: components["parameters"]["Dpr"];
             };
             header?: {
                 "If-None-Match"?: string;
@@ -699,7 +767,7 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["Image"];
         responses: {
-            /** @description The restored image, same width and height as the input. */
+            /** @description The restored image, the input's width and height unless `width` or `height` resized it. */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -714,6 +782,7 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                    "image/avif": string;
                 };
             };
             /** @description `Prefer: respond-async`: the job (see `POST /v1/jobs`). */
@@ -754,11 +823,12 @@ export interface operations {
                 /** @description Which restoration to run. */
                 task: components["parameters"]["Task"];
                 /**
-                 * @description Output format. Default: the first of png, jpeg, webp that `Accept` names explicitly
-                 *     (highest q first), else the input's format.
+                 * @description Output format. Default: the type among avif, webp, jpeg, png that `Accept` names explicitly
+                 *     with the highest q (on a tie avif, then webp, then jpeg or png), else the input's format; the
+                 *     response then says `Vary: Accept`.
                  */
                 format?: components["parameters"]["Format"];
-                /** @description Encoder quality for jpeg and webp (ignored for png). */
+                /** @description Encoder quality for jpeg, webp and avif (ignored for png). */
                 quality?: components["parameters"]["Quality"];
                 /**
                  * @description `true` (default): base network refined by PTG-RM. `false`: base network only, to compare.
@@ -766,6 +836,30 @@ export interface operations {
                  *     `X-Refine-Applied` says `false`.
                  */
                 refine?: components["parameters"]["Refine"];
+                /**
+                 * @description What the result keeps of the input's metadata (Cloudflare Images' values). `copyright` (default):
+                 *     only the EXIF copyright tag; `keep`: the EXIF (GPS included), XMP and the ICC colour profile, the
+                 *     pixels converted back into that profile; `none`: nothing. Without `keep` the result is sRGB. The
+                 *     EXIF orientation is applied to the pixels whatever this says.
+                 */
+                metadata?: components["parameters"]["Metadata"];
+                /**
+                 * @description Resize the restored image to this width in CSS pixels (times `dpr`), as `fit` says. With only one
+                 *     of width and height the aspect ratio is kept. The output may have at most the deployment's
+                 *     `maxPixels`.
+                 */
+                width?: components["parameters"]["Width"];
+                /** @description Resize the restored image to this height (see `width`). */
+                height?: components["parameters"]["Height"];
+                /**
+                 * @description How `width` and `height` are met (Cloudflare Images' names). `scale-down` (default): fit inside,
+                 *     never enlarged; `contain`: fit inside, enlarged if smaller; `cover`: cover the box exactly, the
+                 *     centre kept; `crop`: as cover but never enlarged; `pad`: fit inside, then padded to the box
+                 *     (white, or transparent when the image has alpha). Needs a width or height.
+                 */
+                fit?: components["parameters"]["Fit"];
+                /** @description Device pixel ratio multiplying `width` and `height` (1 to 4, two decimals at most). Needs a width or height. */
+                dpr?: components["parameters"]["Dpr"];
                 /**
                  * @description http(s) URL to notify when the job ends. Refused (`400 webhook_not_allowed`, `details.reason`:
                  *     `invalid-url`, `scheme`, `userinfo`, `local-hostname`, `private-address`) when it could reach the
@@ -804,6 +898,7 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                    "image/avif": string;
                 };
             };
             /** @description The job was accepted (or, for a cached result, has already succeeded). */
@@ -915,6 +1010,7 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                    "image/avif": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -996,6 +1092,7 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                    "image/avif": string;
                 };
             };
             /** @description `onerror=redirect` and the transform failed: the source image itself; no body. */

@@ -7,10 +7,15 @@ const bucket = env.RESULTS;
 
 describe("r2ResultCache", () => {
   it("builds distinct, readable keys per variant", () => {
-    const base = { inputSha256: "ab".repeat(32), task: "denoise" as const, modelVersion: "1", refine: true, format: "jpeg" as const, quality: 90 };
-    expect(resultCacheKey(base)).toBe(`results/denoise/1/${"ab".repeat(32)}/refined.jpeg.q90`);
+    const base = { inputSha256: "ab".repeat(32), task: "denoise" as const, modelVersion: "1", refine: true, format: "jpeg" as const, quality: 90, metadata: "copyright" as const, resize: undefined };
+    expect(resultCacheKey(base)).toBe(`results/denoise/1/${"ab".repeat(32)}/refined.jpeg.q90.m-copyright`);
     expect(resultCacheKey({ ...base, format: "png", quality: 10 })).toBe(resultCacheKey({ ...base, format: "png", quality: 90 }));
     expect(resultCacheKey({ ...base, refine: false })).not.toBe(resultCacheKey(base));
+    expect(resultCacheKey({ ...base, metadata: "keep" })).not.toBe(resultCacheKey(base));
+    const resized = resultCacheKey({ ...base, resize: { width: 320, fit: "scale-down", dpr: 2 } });
+    expect(resized).toBe(`results/denoise/1/${"ab".repeat(32)}/refined.jpeg.q90.m-copyright.r-320x_-scale-down-2`);
+    expect(resultCacheKey({ ...base, resize: { height: 320, fit: "scale-down", dpr: 2 } })).not.toBe(resized);
+    expect(resultCacheKey({ ...base, resize: { width: 320, fit: "cover", dpr: 2 } })).not.toBe(resized);
   });
 
   it("round-trips a result with its checksum", async () => {

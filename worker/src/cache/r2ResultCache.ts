@@ -1,16 +1,23 @@
 // Restored images in R2, content-addressed. R2 stores a put whole or not at all, and verifies the SHA-256 we
 // send with it; on read the bytes are hashed again, so a damaged object is dropped instead of served.
 import { sha256Hex } from "../sha256.js";
-import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import type { Resize } from "../image/outputSize.js";
+import type { Metadata, OutputFormat, Task } from "../request/restoreOptions.js";
 import { logEvent } from "../requestContext.js";
 
-export interface ResultKeyParts {
+/** What decides a result's bytes besides the input, the task, the model version and refine. */
+export interface OutputParts {
+  format: OutputFormat;
+  quality: number;
+  metadata: Metadata;
+  resize: Resize | undefined;
+}
+
+export interface ResultKeyParts extends OutputParts {
   inputSha256: string;
   task: Task;
   modelVersion: string;
   refine: boolean;
-  format: OutputFormat;
-  quality: number;
 }
 
 export interface CachedResult {
@@ -23,8 +30,13 @@ export interface CachedResult {
 
 /** Readable and listable: results/<task>/<model version>/<input sha256>/<variant>. */
 export function resultCacheKey(p: ResultKeyParts): string {
-  const variant = `${p.refine ? "refined" : "base"}.${p.format}${p.format === "png" ? "" : `.q${p.quality}`}`;
-  return `results/${p.task}/${encodeURIComponent(p.modelVersion)}/${p.inputSha256}/${variant}`;
+  return `results/${p.task}/${encodeURIComponent(p.modelVersion)}/${p.inputSha256}/${p.refine ? "refined" : "base"}.${outputVariant(p)}`;
+}
+
+/** e.g. `jpeg.q90.m-copyright` or `png.m-none.r-320x_-scale-down-2`: every output option that changes the bytes. */
+export function outputVariant(o: Omit<OutputParts, "format"> & { format: OutputFormat | "source" }): string {
+  const resize = o.resize ? `.r-${o.resize.width ?? "_"}x${o.resize.height ?? "_"}-${o.resize.fit}-${o.resize.dpr}` : "";
+  return `${o.format}${o.format === "png" ? "" : `.q${o.quality}`}.m-${o.metadata}${resize}`;
 }
 
 export function etagOf(sha256: string): string {

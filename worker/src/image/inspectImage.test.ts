@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../apiError.js";
 import { inspectImage, peekImageHeader, sniffFormat } from "./inspectImage.js";
-import { pngClaiming, sampleJpeg, sampleWebp, uniquePng } from "../../../test/worker/helpers.js";
+import { heicHeader, pngClaiming, sampleAvif, sampleJpeg, sampleWebp, uniquePng } from "../../../test/worker/helpers.js";
 
 const limits = { maxBytes: 1e9, maxPixels: 1_000_000, maxDimension: 2000 };
 
@@ -19,6 +19,13 @@ describe("inspectImage", () => {
     expect(inspectImage(uniquePng(33, 17), limits, "image/png")).toEqual({ format: "png", width: 33, height: 17 });
     expect(inspectImage(sampleJpeg, limits, undefined)).toEqual({ format: "jpeg", width: 96, height: 64 });
     expect(inspectImage(sampleWebp, limits, "application/octet-stream")).toEqual({ format: "webp", width: 96, height: 64 });
+    expect(inspectImage(sampleAvif, limits, "image/avif")).toEqual({ format: "avif", width: 96, height: 64 });
+  });
+
+  it("refuses HEIC with its own code and says what to send", () => {
+    expect(codeOf(() => inspectImage(heicHeader, limits, "image/heic"))).toBe("heic_not_supported");
+    expect(() => inspectImage(heicHeader, limits, undefined)).toThrow(/Send JPEG, PNG, WebP or AVIF/);
+    expect(codeOf(() => peekImageHeader(heicHeader, limits))).toBe("heic_not_supported");
   });
 
   it("sniffs from bytes, not from names", () => {
@@ -39,6 +46,7 @@ describe("inspectImage", () => {
     expect(codeOf(() => inspectImage(png.subarray(0, png.length - 5), limits, "image/png"))).toBe("invalid_image");
     expect(codeOf(() => inspectImage(sampleJpeg.subarray(0, sampleJpeg.length - 10), limits, "image/jpeg"))).toBe("invalid_image");
     expect(codeOf(() => inspectImage(sampleWebp.subarray(0, sampleWebp.length - 10), limits, "image/webp"))).toBe("invalid_image");
+    expect(codeOf(() => inspectImage(sampleAvif.subarray(0, sampleAvif.length - 10), limits, "image/avif"))).toBe("invalid_image");
   });
 
   it("tolerates zero padding after a JPEG's end marker", () => {
@@ -56,7 +64,7 @@ describe("inspectImage", () => {
 
 describe("peekImageHeader", () => {
   it("waits for the header, then reads it from a prefix of each format", () => {
-    for (const [bytes, format] of [[uniquePng(33, 17), "png"], [sampleJpeg, "jpeg"], [sampleWebp, "webp"]] as const) {
+    for (const [bytes, format] of [[uniquePng(33, 17), "png"], [sampleJpeg, "jpeg"], [sampleWebp, "webp"], [sampleAvif, "avif"]] as const) {
       expect(peekImageHeader(bytes.subarray(0, 8), limits)).toBeUndefined();
       let info;
       for (let n = 12; n <= bytes.length && !info; n += 7) info = peekImageHeader(bytes.subarray(0, n), limits);

@@ -4,7 +4,7 @@ import { imageSize } from "image-size";
 import { ApiError } from "../apiError.js";
 import type { Limits } from "../env.js";
 
-export type ImageFormat = "jpeg" | "png" | "webp";
+export type ImageFormat = "jpeg" | "png" | "webp" | "avif";
 
 export interface ImageInfo {
   format: ImageFormat;
@@ -16,6 +16,7 @@ export const imageMediaTypes: Record<ImageFormat, string> = {
   jpeg: "image/jpeg",
   png: "image/png",
   webp: "image/webp",
+  avif: "image/avif",
 };
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
@@ -28,12 +29,57 @@ const WEBP = [0x57, 0x45, 0x42, 0x50];
 // IEND chunk: length 0, type "IEND", CRC.
 const PNG_IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
+const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+const uint32 = (bytes: Uint8Array, at: number) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at);
+
+const startsWithFtyp = (bytes: Uint8Array) => bytes.length >= 12 && ascii(bytes, 4, 8) === "ftyp";
+
+/** The brands of an ISO-BMFF file's leading `ftyp` box (HEIF, AVIF): the major one, then the compatible ones. */
+function ftypBrands(bytes: Uint8Array): string[] {
+  if (!startsWithFtyp(bytes)) return [];
+  const end = Math.min(uint32(bytes, 0), bytes.length);
+  const brands = [ascii(bytes, 8, 12)];
+  for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, at + 4));
+  return brands;
+}
+
+// HEVC-coded HEIF (an iPhone's default): not decodable here (sharp's libheif has no HEVC decoder).
+const heicBrands = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1"]);
+
 /** Magic-byte sniffing for the formats the pipeline decodes. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
   if (startsWith(bytes, PNG_SIGNATURE)) return "png";
   if (bytes.length >= 12 && startsWith(bytes, RIFF) && startsWith(bytes, WEBP, 8)) return "webp";
+  if (ftypBrands(bytes).some((b) => b === "avif" || b === "avis")) return "avif";
   return undefined;
+}
+
+/** Not a format we decode: refused with a code of its own, since phones send it and users need to know what to do. */
+function refuseIfHeic(bytes: Uint8Array): void {
+  if (!ftypBrands(bytes).some((b) => heicBrands.has(b))) return;
+  throw new ApiError(
+    "heic_not_supported",
+    "HEIC/HEIF images cannot be decoded here. Send JPEG, PNG, WebP or AVIF: on an iPhone, Settings > Camera > Formats > Most Compatible takes JPEG photos; on a Mac, `sips -s format jpeg photo.heic --out photo.jpg` converts one.",
+    { supported: Object.values(imageMediaTypes) },
+  );
+}
+
+/** An ISO-BMFF file is complete when its top-level boxes end exactly where the data does. */
+function boxesComplete(bytes: Uint8Array): boolean {
+  let at = 0;
+  while (at + 8 <= bytes.length) {
+    let size = uint32(bytes, at);
+    if (size === 1) {
+      if (at + 16 > bytes.length) return false;
+      size = uint32(bytes, at + 8) * 2 ** 32 + uint32(bytes, at + 12);
+    } else if (size === 0) {
+      return true; // the last box runs to the end of the file
+    }
+    if (size < 8) return false;
+    at += size;
+  }
+  return at === bytes.length;
 }
 
 /** True when the container ends where its own structure says it should (catches truncated uploads). */
@@ -51,20 +97,23 @@ function isComplete(bytes: Uint8Array, format: ImageFormat): boolean {
       const riffSize = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
       return riffSize + 8 <= bytes.length;
     }
+    case "avif":
+      return boxesComplete(bytes);
   }
 }
 
-const sizeTypeToFormat: Record<string, ImageFormat> = { jpg: "jpeg", png: "png", webp: "webp" };
+const sizeTypeToFormat: Record<string, ImageFormat> = { jpg: "jpeg", png: "png", webp: "webp", avif: "avif" };
 
 /**
- * Throws ApiError unless `bytes` is a complete JPEG, PNG or WebP whose declared size is within `limits`.
+ * Throws ApiError unless `bytes` is a complete JPEG, PNG, WebP or AVIF whose declared size is within `limits`.
  * `declaredType` is the request's Content-Type, which may be generic but must not name another image type.
  */
 export function inspectImage(bytes: Uint8Array, limits: Limits, declaredType: string | undefined): ImageInfo {
   if (bytes.length === 0) throw new ApiError("empty_body", "The request body is empty; send the image bytes.");
   const format = sniffFormat(bytes);
   if (!format) {
-    throw new ApiError("unsupported_media_type", "The body is not a JPEG, PNG or WebP image.", {
+    refuseIfHeic(bytes);
+    throw new ApiError("unsupported_media_type", "The body is not a JPEG, PNG, WebP or AVIF image.", {
       supported: Object.values(imageMediaTypes),
     });
   }
@@ -115,9 +164,12 @@ function headerSize(bytes: Uint8Array, format: ImageFormat): { width: number; he
  */
 export function peekImageHeader(prefix: Uint8Array, limits: Limits): ImageInfo | undefined {
   if (prefix.length < 12) return undefined;
+  // An AVIF may name its brand anywhere in the ftyp box: wait for all of it.
+  if (startsWithFtyp(prefix) && uint32(prefix, 0) > prefix.length) return undefined;
   const format = sniffFormat(prefix);
   if (!format) {
-    throw new ApiError("unsupported_media_type", "The source is not a JPEG, PNG or WebP image.", { supported: Object.values(imageMediaTypes) });
+    refuseIfHeic(prefix);
+    throw new ApiError("unsupported_media_type", "The source is not a JPEG, PNG, WebP or AVIF image.", { supported: Object.values(imageMediaTypes) });
   }
   // image-size reads through a DataView over the whole buffer: give it one that ends where the prefix ends, so
   // a header cut short throws (more bytes needed) instead of reading past the prefix.

@@ -4,7 +4,8 @@
 import { ApiError } from "../apiError.js";
 import { endpointUrl, type InferenceEndpoint } from "./inferenceEndpoint.js";
 import { imageMediaTypes, sniffFormat } from "../image/inspectImage.js";
-import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import type { OutputParts } from "../cache/r2ResultCache.js";
+import type { Task } from "../request/restoreOptions.js";
 import {
   decodeBinaryMessage,
   decodeBytesElements,
@@ -14,13 +15,11 @@ import {
   type InferenceMessageHeader,
 } from "./binaryTensors.js";
 
-export interface RestoreCall {
+export interface RestoreCall extends OutputParts {
   task: Task;
   modelVersion: string;
   image: Uint8Array;
   refine: boolean;
-  format: OutputFormat;
-  quality: number;
   timeoutMs: number;
   /** The endpoint request's id, to follow or cancel it (`/v2/requests/{id}`); jobs pass their instance id. */
   requestId?: string;
@@ -71,7 +70,14 @@ export async function requestRestoration(endpoint: InferenceEndpoint, call: Rest
       outputs: [{ name: "image", parameters: { binary_data: true } }],
       // `timeout` (microseconds, Triton's request parameter): the endpoint drops the job if it is still queued
       // when this worker would have given up on it.
-      parameters: { refine: call.refine, format: call.format, quality: call.quality, timeout: call.timeoutMs * 1000 },
+      parameters: {
+        refine: call.refine,
+        format: call.format,
+        quality: call.quality,
+        metadata: call.metadata,
+        ...(call.resize ? { ...call.resize } : {}),
+        timeout: call.timeoutMs * 1000,
+      },
     },
     new Map([["image", encodeBytesElements([call.image])]]),
     "inputs",

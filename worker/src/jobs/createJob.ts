@@ -25,8 +25,9 @@ export interface NewJob {
 const liveLimitRetryAfter = 10;
 
 export async function createJob(env: Env, job: NewJob, now = Date.now()): Promise<JobRecord> {
-  const { task, refine, quality } = job.options;
-  const resultKey = resultCacheKey({ inputSha256: await sha256Hex(job.image), task, modelVersion: env.MODEL_VERSION, refine, format: job.format, quality });
+  const { task, refine, quality, metadata, resize } = job.options;
+  const output = { format: job.format, quality, metadata, resize };
+  const resultKey = resultCacheKey({ inputSha256: await sha256Hex(job.image), task, modelVersion: env.MODEL_VERSION, refine, ...output });
   const record: JobRecord = {
     id: newJobId(),
     owner: await ownerOf(job.apiKey),
@@ -55,7 +56,7 @@ export async function createJob(env: Env, job: NewJob, now = Date.now()): Promis
     await markLive(env.RESULTS, record.owner, record.id);
     // The record before the instance: the instance reads it when it ends.
     await putJobRecord(env.RESULTS, record);
-    await startInstance(env, instanceId, { resultKey, task, refine, format: job.format, quality, modelVersion: env.MODEL_VERSION });
+    await startInstance(env, instanceId, { resultKey, task, refine, ...output, modelVersion: env.MODEL_VERSION });
     return record;
   }
   await putJobRecord(env.RESULTS, record);

@@ -11,18 +11,17 @@ import { putCachedResult } from "../cache/r2ResultCache.js";
 import { integerSetting, type Env } from "../env.js";
 import { requestRestoration } from "../inference/restoreClient.js";
 import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
-import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import type { OutputParts } from "../cache/r2ResultCache.js";
+import type { Task } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
 import { dropJobRef, inputKey, listJobRefs, readJobRecord, unmarkLive } from "./jobRecords.js";
 import { publicJob } from "./jobStatus.js";
 import { queueWebhook } from "./webhooks.js";
 
-export interface RestoreJobParams {
+export interface RestoreJobParams extends OutputParts {
   resultKey: string;
   task: Task;
   refine: boolean;
-  format: OutputFormat;
-  quality: number;
   modelVersion: string;
 }
 
@@ -64,6 +63,8 @@ export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
           refine: params.refine,
           format: params.format,
           quality: params.quality,
+          metadata: params.metadata,
+          resize: params.resize,
           timeoutMs: jobInferenceTimeoutMs(this.env),
           requestId: instanceId,
         });

@@ -2,14 +2,23 @@
 import { parseAccept } from "hono/utils/accept";
 import { ApiError } from "../apiError.js";
 import type { components } from "../apiTypes.js";
-import type { ImageFormat } from "../image/inspectImage.js";
+import type { Limits } from "../env.js";
+import type { ImageInfo, ImageFormat } from "../image/inspectImage.js";
+import { planResize, resizeFits, type Resize } from "../image/outputSize.js";
 
 export type Task = components["schemas"]["Task"];
 export type OutputFormat = components["schemas"]["OutputFormat"];
+export type Metadata = components["schemas"]["Metadata"];
 
 export const tasks: readonly Task[] = ["lowlight", "derain", "deblur", "denoise"];
-export const outputFormats: readonly OutputFormat[] = ["png", "jpeg", "webp"];
+export const outputFormats: readonly OutputFormat[] = ["png", "jpeg", "webp", "avif"];
+export const metadataModes: readonly Metadata[] = ["keep", "copyright", "none"];
 export const defaultQuality = 90;
+/** Cloudflare Images' default: the copyright tag survives, camera data and GPS do not. */
+export const defaultMetadata: Metadata = "copyright";
+/** Largest width or height a client may ask for (before dpr); the output's pixels are checked once the input's size is known. */
+export const maxResizeSide = 12_000;
+export const maxDpr = 4;
 
 export interface RestoreOptions {
   task: Task;
@@ -17,9 +26,16 @@ export interface RestoreOptions {
   format: OutputFormat | undefined;
   quality: number;
   refine: boolean;
+  metadata: Metadata;
+  /** Applied after restoration; undefined: the restored image at its own size. */
+  resize: Resize | undefined;
 }
 
-const known = new Set(["task", "format", "quality", "refine"]);
+const known = new Set(["task", "format", "quality", "refine", "metadata", "width", "height", "fit", "dpr"]);
+
+function invalidParameter(parameter: string, message: string): ApiError {
+  return new ApiError("invalid_parameter", message, { parameter });
+}
 
 /** `alsoKnown`: further parameters the route reads itself (POST /v1/jobs: webhook, webhookEvents). */
 export function parseRestoreOptions(query: URLSearchParams, alsoKnown: readonly string[] = []): RestoreOptions {
@@ -43,12 +59,58 @@ export function parseRestoreOptions(query: URLSearchParams, alsoKnown: readonly 
   if (refineRaw !== null && refineRaw !== "true" && refineRaw !== "false") {
     throw new ApiError("invalid_parameter", "refine must be true or false.", { parameter: "refine" });
   }
-  return { task: task as Task, format: format as OutputFormat | undefined, quality, refine: refineRaw !== "false" };
+  const metadata = query.get("metadata") ?? defaultMetadata;
+  if (!(metadataModes as readonly string[]).includes(metadata)) throw invalidParameter("metadata", `metadata must be one of ${metadataModes.join(", ")}.`);
+  return { task: task as Task, format: format as OutputFormat | undefined, quality, refine: refineRaw !== "false", metadata: metadata as Metadata, resize: parseResize(query) };
 }
 
-const formatByMediaType: Record<string, OutputFormat> = { "image/png": "png", "image/jpeg": "jpeg", "image/webp": "webp" };
+/** width, height, fit and dpr (Cloudflare Images' names and meanings); fit and dpr alone resize nothing. */
+function parseResize(query: URLSearchParams): Resize | undefined {
+  const side = (name: "width" | "height"): number | undefined => {
+    const raw = query.get(name);
+    if (raw === null) return undefined;
+    const value = Number(raw);
+    if (!/^[1-9]\d*$/.test(raw) || value > maxResizeSide) throw invalidParameter(name, `${name} must be an integer from 1 to ${maxResizeSide}.`);
+    return value;
+  };
+  const width = side("width");
+  const height = side("height");
+  const fit = query.get("fit") ?? "scale-down";
+  if (!(resizeFits as readonly string[]).includes(fit)) throw invalidParameter("fit", `fit must be one of ${resizeFits.join(", ")}.`);
+  const dprRaw = query.get("dpr");
+  const dpr = dprRaw === null ? 1 : Number(dprRaw);
+  if (dprRaw !== null && !(/^\d+(\.\d{1,2})?$/.test(dprRaw) && dpr >= 1 && dpr <= maxDpr)) {
+    throw invalidParameter("dpr", `dpr must be a number from 1 to ${maxDpr} (at most two decimals).`);
+  }
+  if (width === undefined && height === undefined) {
+    if (query.has("fit") || query.has("dpr")) throw invalidParameter(query.has("fit") ? "fit" : "dpr", "fit and dpr apply to a width or height: give one.");
+    return undefined;
+  }
+  return { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}), fit: fit as Resize["fit"], dpr };
+}
 
-/** Explicit `format` wins; else the supported type that Accept names with the highest q; else the input's format. */
+/**
+ * Refuses a resize whose output would have more pixels than an input may (an enlargement of a small image),
+ * once the input's size is known. Both orientations are tried: the endpoint applies EXIF rotation first.
+ */
+export function checkOutputSize(resize: Resize | undefined, image: ImageInfo, limits: Limits): void {
+  if (!resize) return;
+  for (const [w, h] of [[image.width, image.height], [image.height, image.width]] as const) {
+    const out = planResize(w, h, resize);
+    if (out.width * out.height > limits.maxPixels) {
+      throw new ApiError("invalid_parameter", `The resized image would be ${out.width}x${out.height}, over the limit of ${limits.maxPixels} pixels.`, {
+        parameter: resize.width !== undefined ? "width" : "height",
+        maxPixels: limits.maxPixels,
+      });
+    }
+  }
+}
+
+const formatByMediaType: Record<string, OutputFormat> = { "image/avif": "avif", "image/webp": "webp", "image/png": "png", "image/jpeg": "jpeg" };
+/** Among types Accept names with equal q: the smaller files first (AVIF, then WebP, then JPEG and PNG as named). */
+const preference: Record<OutputFormat, number> = { avif: 0, webp: 1, jpeg: 2, png: 2 };
+
+/** Explicit `format` wins; else the supported type that Accept names with the highest q (AVIF > WebP > JPEG/PNG on a tie); else the input's format. */
 export function resolveOutputFormat(requested: OutputFormat | undefined, accept: string | undefined, input: ImageFormat): OutputFormat {
   return requested ?? formatFromAccept(accept) ?? input;
 }
@@ -58,6 +120,6 @@ export function formatFromAccept(accept: string | undefined): OutputFormat | und
   if (!accept) return undefined;
   const named = parseAccept(accept)
     .filter((a) => a.q > 0 && formatByMediaType[a.type] !== undefined)
-    .sort((a, b) => b.q - a.q);
+    .sort((a, b) => b.q - a.q || preference[formatByMediaType[a.type]!] - preference[formatByMediaType[b.type]!]);
   return named[0] ? formatByMediaType[named[0].type] : undefined;
 }

@@ -7,7 +7,7 @@ import { limitsFrom, type Env } from "../env.js";
 import { inspectImage } from "../image/inspectImage.js";
 import type { AuthVariables } from "../middleware/apiKeyAuth.js";
 import { readImageBody } from "./readImageBody.js";
-import { parseRestoreOptions, resolveOutputFormat, type OutputFormat, type RestoreOptions } from "./restoreOptions.js";
+import { checkOutputSize, parseRestoreOptions, resolveOutputFormat, type OutputFormat, type RestoreOptions } from "./restoreOptions.js";
 
 export type RestoreRequestVariables = AuthVariables & { options: RestoreOptions };
 type RestoreRequestEnv = { Bindings: Env; Variables: RestoreRequestVariables };
@@ -40,6 +40,8 @@ export interface CheckedImage {
 /** Reads the upload, checks it (type from its bytes, pixels from its header) and settles the output format. */
 export async function readCheckedImage(c: Context<RestoreRequestEnv>): Promise<CheckedImage> {
   const upload = await readImageBody(c.req.raw);
-  const inspected = inspectImage(upload.bytes, limitsFrom(c.env), upload.declaredType);
+  const limits = limitsFrom(c.env);
+  const inspected = inspectImage(upload.bytes, limits, upload.declaredType);
+  checkOutputSize(c.get("options").resize, inspected, limits);
   return { image: upload.bytes, format: resolveOutputFormat(c.get("options").format, c.req.header("accept"), inspected.format) };
 }

@@ -1,7 +1,7 @@
 // The restore core shared by POST /v1/restore and the URL transforms: R2 result cache by input content →
 // (miss) one inference per identical concurrent job → result stored whole before anyone is answered.
 import { ApiError } from "../apiError.js";
-import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult } from "../cache/r2ResultCache.js";
+import { getCachedResult, putCachedResult, resultCacheKey, type CachedResult, type OutputParts } from "../cache/r2ResultCache.js";
 import { circuitSettings, inferenceTimeoutMs, type Env } from "../env.js";
 import { circuitBreakerFor } from "../inference/circuitBreaker.js";
 import { endpointProgress } from "../inference/endpointRequests.js";
@@ -9,18 +9,16 @@ import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import { endpointUnwell, requestRestoration, type RestoreCall } from "../inference/restoreClient.js";
 import { SingleFlight } from "../inference/singleFlight.js";
 import { continueAsJob } from "../jobs/createJob.js";
-import type { OutputFormat, Task } from "../request/restoreOptions.js";
+import type { Task } from "../request/restoreOptions.js";
 import type { ServerTiming } from "../serverTiming.js";
 import { sha256Hex } from "../sha256.js";
 import { currentRequest, logEvent } from "../requestContext.js";
 
-export interface RestoreJob {
+export interface RestoreJob extends OutputParts {
   /** A validated image (inspectImage passed). */
   image: Uint8Array;
   task: Task;
   refine: boolean;
-  format: OutputFormat;
-  quality: number;
 }
 
 export interface RestoreOutcome {
@@ -47,14 +45,8 @@ export async function restoreWithCache(
   timing: ServerTiming,
 ): Promise<RestoreOutcome> {
   const modelVersion = env.MODEL_VERSION;
-  const key = resultCacheKey({
-    inputSha256: await sha256Hex(job.image),
-    task: job.task,
-    modelVersion,
-    refine: job.refine,
-    format: job.format,
-    quality: job.quality,
-  });
+  const { image, ...options } = job;
+  const key = resultCacheKey({ inputSha256: await sha256Hex(image), modelVersion, ...options });
 
   let cached: CachedResult | undefined;
   let cacheReadFailed = false;
@@ -67,7 +59,7 @@ export async function restoreWithCache(
   }
   if (cached) return { result: cached, cacheStatus: `${cacheName}; hit` };
 
-  const call = { task: job.task, modelVersion, image: job.image, refine: job.refine, format: job.format, quality: job.quality };
+  const call = { ...job, modelVersion };
   const flight = inFlight.run(key, () => restoreAndStore(env, key, call, !cacheReadFailed));
   // Finish (and store) even if this client goes away: others may be waiting on the same flight.
   ctx.waitUntil(flight.catch(() => undefined));
@@ -98,8 +90,8 @@ async function restoreAndStore(env: Env, key: string, call: Omit<RestoreCall, "t
       if (!(error instanceof ApiError) || error.code !== "upstream_timeout" || !store) throw error;
       const working = (await endpointProgress(inferenceEndpoint(env), requestId)) !== undefined;
       if (!working) throw error;
-      const { task, modelVersion, refine, format, quality } = call;
-      const instanceId = await continueAsJob(env, key, call.image, { task, modelVersion, refine, format, quality });
+      const { image, ...params } = call;
+      const instanceId = await continueAsJob(env, key, image, params);
       logEvent("info", "sync_continued_as_job", { key, instanceId, timeoutMs });
       const continued = new ApiError(
         "upstream_timeout",

@@ -9,7 +9,7 @@ import { limitsFrom, type Env } from "../env.js";
 import { inspectImage } from "../image/inspectImage.js";
 import { pipelineModelName } from "../inference/restoreClient.js";
 import { SingleFlight } from "../inference/singleFlight.js";
-import { formatFromAccept, type OutputFormat } from "../request/restoreOptions.js";
+import { checkOutputSize, formatFromAccept, type OutputFormat } from "../request/restoreOptions.js";
 import { cacheName, restoreWithCache } from "../restore/restoreWithCache.js";
 import { resultResponse } from "../restore/resultResponse.js";
 import { ServerTiming } from "../serverTiming.js";
@@ -107,8 +107,9 @@ async function downloadAndRestore(
   );
   if (bytes.length === 0) throw new ApiError("invalid_image", "The source is empty.");
   const image = inspectImage(bytes, limits, undefined);
-  const { task, refine, quality } = t.options;
-  const job = { image: bytes, task, refine, quality, format: format === "source" ? image.format : format };
+  checkOutputSize(t.options.resize, image, limits);
+  const { task, refine, quality, metadata, resize } = t.options;
+  const job = { image: bytes, task, refine, quality, metadata, resize, format: format === "source" ? image.format : format };
   const outcome = await restoreWithCache(c.env, c.executionCtx, job, timing);
   // Awaited, not deferred: the next identical request should find it.
   await putEdgeResult(key, outcome.result, config.cacheTtlSeconds);

@@ -1,7 +1,7 @@
 // Whole transform results in the edge Cache API (caches.default), keyed by what decides the bytes (task,
-// negotiated format, quality, refine, model version, source URL), never by sig or exp, so a re-signed URL still
+// negotiated format and the other output options, refine, model version, source URL), never by sig or exp, so a re-signed URL still
 // hits. A hit skips the source download entirely. Like R2 results, entries carry their SHA-256, checked on read.
-import type { CachedResult } from "../cache/r2ResultCache.js";
+import { outputVariant, type CachedResult } from "../cache/r2ResultCache.js";
 import type { OutputFormat } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
 import { transformPathPrefix, type TransformOptions } from "./transformPath.js";
@@ -19,7 +19,7 @@ export interface EdgeKeyParts {
 
 export function edgeCacheKey(p: EdgeKeyParts): string {
   const o = p.options;
-  const variant = `v=${encodeURIComponent(p.modelVersion)},task=${o.task},format=${p.format},quality=${o.quality},refine=${o.refine}`;
+  const variant = `v=${encodeURIComponent(p.modelVersion)},task=${o.task},refine=${o.refine},${outputVariant({ ...o, format: p.format })}`;
   return `${p.origin}${transformPathPrefix}_cache/${variant}/${p.source.href}`;
 }
 

@@ -3,7 +3,8 @@
 // deployed Worker may never see them. Nothing is decoded or guessed: options are literal `key=value` pairs, the
 // source is everything after them.
 import { ApiError } from "../apiError.js";
-import { parseRestoreOptions, type OutputFormat, type Task } from "../request/restoreOptions.js";
+import type { Resize } from "../image/outputSize.js";
+import { parseRestoreOptions, type Metadata, type OutputFormat, type Task } from "../request/restoreOptions.js";
 
 /** The canonical prefix: signatures always cover this one, whichever path served the request. */
 export const transformPathPrefix = "/cdn-cgi/restore/";
@@ -15,6 +16,8 @@ export interface TransformOptions {
   format: OutputFormat | "auto" | undefined;
   quality: number;
   refine: boolean;
+  metadata: Metadata;
+  resize: Resize | undefined;
   onerror: "redirect" | undefined;
   /** Unix seconds after which a signed URL is refused. */
   exp: number | undefined;
@@ -29,8 +32,10 @@ export interface TransformRequest {
   source: URL;
 }
 
-const pair = /^([a-z]+)=([A-Za-z0-9_-]+)$/;
-const known = new Set(["task", "format", "quality", "refine", "onerror", "exp", "sig"]);
+const pair = /^([a-z]+)=([A-Za-z0-9_.-]+)$/;
+// The output options mean what they mean for POST /v1/restore and are validated by the same code.
+const restoreKeys = ["task", "quality", "refine", "metadata", "width", "height", "fit", "dpr"];
+const known = new Set([...restoreKeys, "format", "onerror", "exp", "sig"]);
 
 function invalid(message: string, details?: Record<string, unknown>): ApiError {
   return new ApiError("invalid_transform", message, details);
@@ -58,7 +63,7 @@ function parseOptionPairs(segment: string): [string, string][] {
   for (const item of segment.split(",")) {
     const match = pair.exec(item);
     // Never echo the item: it may be the signature.
-    if (!match) throw invalid("Options are comma-separated key=value pairs (keys [a-z]+, values [A-Za-z0-9_-]+).");
+    if (!match) throw invalid("Options are comma-separated key=value pairs (keys [a-z]+, values [A-Za-z0-9_.-]+).");
     const [, key, value] = match as unknown as [string, string, string];
     if (!known.has(key)) throw invalid(`Unknown option "${key}".`, { option: key });
     if (pairs.some(([k]) => k === key)) throw invalid(`Option "${key}" is given twice.`, { option: key });
@@ -69,17 +74,14 @@ function parseOptionPairs(segment: string): [string, string][] {
 
 function parseOptionValues(values: Map<string, string>): TransformOptions {
   const format = values.get("format");
-  // task, format, quality and refine mean what they mean for POST /v1/restore: validated by the same code.
-  const restoreParams = new URLSearchParams(
-    [...values].filter(([key, value]) => ["task", "quality", "refine"].includes(key) || (key === "format" && value !== "auto")),
-  );
+  const restoreParams = new URLSearchParams([...values].filter(([key, value]) => restoreKeys.includes(key) || (key === "format" && value !== "auto")));
   let base;
   try {
     base = parseRestoreOptions(restoreParams);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     const option = error.code === "invalid_task" ? "task" : error.details?.["parameter"];
-    const message = option === "format" ? "format must be one of png, jpeg, webp, auto." : error.message;
+    const message = option === "format" ? "format must be one of png, jpeg, webp, avif, auto." : error.message;
     throw invalid(message, { ...error.details, option });
   }
   const onerror = values.get("onerror");
