@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import exifReader from "exif-reader";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEdgeRestoreClient } from "../../sdk/src/index.js";
@@ -102,6 +103,23 @@ describe("local stack", () => {
     expect((await client.models()).tasks).toHaveLength(4);
     await expect(createEdgeRestoreClient({ baseUrl: stack.workerUrl, apiKey: "wrong" }).restore(input, { task: "lowlight" }))
       .rejects.toMatchObject({ status: 401, code: "unauthorized" });
+  });
+
+  it("delivers as asked through the real endpoint: AVIF resized after restoring, copyright kept, alpha kept", { timeout: 180_000 }, async () => {
+    const client = createEdgeRestoreClient({ baseUrl: stack.workerUrl, apiKey: stack.apiKey });
+    const tagged = await sharp(await photo(5)).withExif({ IFD0: { Copyright: "(c) Stack Test", Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N" } }).jpeg().toBuffer();
+    const small = await client.restore(tagged, { task: "denoise", format: "avif", width: 80, fit: "scale-down" });
+    const bytes = await small.bytes();
+    expect(small.contentType).toBe("image/avif");
+    const meta = await sharp(bytes).metadata();
+    expect(meta).toMatchObject({ format: "heif", compression: "av1", width: 80, height: 60 });
+    const exif = exifReader(meta.exif!);
+    expect(exif.Image?.Copyright).toBe("(c) Stack Test");
+    expect([exif.Image?.Make, exif.GPSInfo]).toEqual([undefined, undefined]);
+
+    const rgba = await sharp(await photo(6)).ensureAlpha(0.5).png().toBuffer();
+    const restored = await (await client.restore(rgba, { task: "denoise", format: "png" })).bytes();
+    expect(await sharp(restored).extractChannel(3).raw().toBuffer()).toEqual(await sharp(rgba).extractChannel(3).raw().toBuffer());
   });
 
   it("works through the CLI (npx edge-restore)", { timeout: 180_000 }, async () => {
