@@ -1,18 +1,21 @@
 // The demo page (GET /) in a real browser against `npm start`'s stack (real MAXIM networks on CPU, wrangler dev
 // with local R2): Debian's Chromium, driven by playwright-core, at a phone-sized viewport. Picks a real photo,
 // restores it with `denoise` through the page (which uses the SDK, as a job), and checks the progress bar, the
-// before/after slider, the result's pixels and the status line; then cancels a larger photo's job mid-way. Saves a screenshot: to docs/demo-screenshot.png (the README shows it) when
+// before/after slider, the result's pixels and the status line; then cancels a larger photo's job mid-way; and
+// runs the SDK itself, bundled by esbuild for the browser, against the same stack. Saves a screenshot: to docs/demo-screenshot.png (the README shows it) when
 // UPDATE_SCREENSHOT=1, else to the temp folder, so a test run leaves the tree unchanged.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "../../scripts/devStack.js";
 import { startTestStack } from "./testStack.js";
 import { readManifest } from "../../converter/src/modelRepository.js";
+import { knownAnswer } from "../fakes/transformKnownAnswer.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -158,5 +161,48 @@ describe("demo page in Chromium", () => {
     expect(await page.locator("#progress").isHidden()).toBe(true);
     expect(await page.getByRole("button", { name: "Restore" }).isEnabled()).toBe(true);
     expect(await page.locator("#result").isHidden()).toBe(true);
+  });
+
+  it("runs the SDK bundled for the browser (esbuild, platform browser): restore, resize, sign", { timeout: 180_000 }, async () => {
+    const bundled = await build({
+      entryPoints: [join(root, "sdk/src/index.ts")],
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      globalName: "edgeRestore",
+      target: "es2022",
+      write: false,
+    });
+    const sdk = bundled.outputFiles[0]!.text;
+    expect(sdk).not.toMatch(/require\("node:|from "node:/);
+    // A page of the worker's own origin (as a site would serve the bundle), holding nothing but the bundle.
+    const page = await context.newPage();
+    await page.route(`${stack.workerUrl}/sdk-bundle-test`, (route) =>
+      route.fulfill({ contentType: "text/html", body: `<!doctype html><meta charset="utf-8"><script>${sdk.replaceAll("</script", "<\\/script")}</script>` }),
+    );
+    await page.goto(`${stack.workerUrl}/sdk-bundle-test`);
+    const outcome = await page.evaluate(
+      async ({ apiKey, known }) => {
+        const { createEdgeRestoreClient, transformUrl } = (window as unknown as { edgeRestore: typeof import("../../sdk/src/index.js") }).edgeRestore;
+        const canvas = document.createElement("canvas");
+        [canvas.width, canvas.height] = [96, 64];
+        const ctx = canvas.getContext("2d")!;
+        ctx.fillStyle = "#2a4060";
+        ctx.fillRect(0, 0, 96, 64);
+        ctx.fillStyle = "#e0c040";
+        ctx.fillRect(20, 10, 40, 30);
+        const photo = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), "image/png"));
+        const client = createEdgeRestoreClient({ baseUrl: location.origin, apiKey });
+        const result = await client.restore(photo, { task: "denoise", format: "webp", width: 48, mode: "sync" });
+        const bitmap = await createImageBitmap(result.blob);
+        const url = await transformUrl(known.baseUrl, known.source, known.options, { key: known.key, expiresAt: known.exp });
+        return { contentType: result.contentType, size: [bitmap.width, bitmap.height], modelVersion: result.modelVersion, url };
+      },
+      { apiKey: stack.apiKey, known: knownAnswer },
+    );
+    expect(outcome.contentType).toBe("image/webp");
+    expect(outcome.size).toEqual([48, 32]);
+    expect(outcome.modelVersion).toMatch(/^restore-denoise\//);
+    expect(outcome.url).toBe(knownAnswer.url);
   });
 });
