@@ -16,7 +16,7 @@ const stack = await startDevStack({
   workerPort: await freePort(),
   endpointPort: await freePort(),
   persistTo: join(dir, "state"),
-  wranglerEnv: "bench",
+  benchLimits: true,
   log: () => {},
 });
 

@@ -40,7 +40,7 @@ async function photo(): Promise<Buffer> {
 }
 
 const dir = await mkdtemp(join(os.tmpdir(), "edge-restore-bench-jobs-"));
-const stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(dir, "state"), wranglerEnv: "bench", endpoint, log: () => {} });
+const stack = await startDevStack({ workerPort: await freePort(), endpointPort: await freePort(), persistTo: join(dir, "state"), benchLimits: true, endpoint, log: () => {} });
 const headers = { "content-type": "image/jpeg", authorization: `Bearer ${stack.apiKey}` };
 
 async function sync(image: Buffer, query: string): Promise<{ ms: number; bytes: Uint8Array; cache: string }> {

@@ -32,7 +32,7 @@ const stack = await startDevStack({
   endpointPort: await freePort(),
   persistTo: join(dir, "state"),
   endpoint: "fake",
-  wranglerEnv: "bench",
+  benchLimits: true,
   // The origin is on 127.0.0.1, which transforms refuse unless told otherwise (local benchmark only).
   vars: { TRANSFORM_SOURCES: `${originUrl}/photos/`, TRANSFORM_SIGNING_KEYS: signingKey, TRANSFORM_ALLOW_LOOPBACK_FOR_TESTS: "true" },
   log: () => {},
@@ -73,7 +73,7 @@ try {
     date: new Date().toISOString(),
     machine: machine(),
     setup: {
-      server: "wrangler dev --env bench (workerd, local R2, local Cache API), protocol fake as endpoint",
+      server: "wrangler dev with the bench config (scripts/benchWranglerConfig.ts: workerd, local R2, local Cache API), protocol fake as endpoint",
       rounds: settings.rounds,
       durationSeconds: settings.duration,
       connections: settings.connections,

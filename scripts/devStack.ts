@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { writeBenchWranglerConfig } from "./benchWranglerConfig.js";
 
 export const defaultDevApiKey = "edge-restore-dev-key";
 
@@ -18,8 +19,8 @@ export interface DevStackOptions {
   endpointWarmup?: "all" | "none";
   /** The endpoint's base-network tile shapes (its `--tiles`, e.g. "256"); default: every shape built. */
   endpointTiles?: string;
-  /** wrangler.toml environment (`--env`), e.g. "bench". */
-  wranglerEnv?: string;
+  /** Benchmarks: the worker with no reachable rate limit and a high live-job limit (scripts/benchWranglerConfig.ts). */
+  benchLimits?: boolean;
   /** wrangler's `--log-level` (default warn); "log" passes the worker's console.log lines (its access log) on. */
   workerLogLevel?: "warn" | "log";
   /** Extra `--var NAME:value` for the worker. */
@@ -127,7 +128,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   // The local endpoint runs on the CPU (one to two minutes per megapixel): allow 10 minutes per restoration, not 60 s.
   // DEMO_API_KEY pre-fills the demo page (GET /) with the dev key: local only, never in wrangler.toml.
   // A dev-only webhook signing key, so that jobs take webhooks locally too (a deployment sets its own secret).
-  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_API_KEY: endpointKey, INFERENCE_TIMEOUT_MS: "600000", WEBHOOK_SIGNING_KEY: "edge-restore-dev-webhook-signing-key", ...options.vars };
+  const vars = { API_KEYS: apiKey, DEMO_API_KEY: apiKey, INFERENCE_URL: endpointUrl, INFERENCE_API_KEY: endpointKey, INFERENCE_TIMEOUT_MS: "600000", WEBHOOK_SIGNING_KEY: "edge-restore-dev-webhook-signing-key", ...(options.benchLimits ? { JOBS_MAX_LIVE_PER_KEY: "1000" } : {}), ...options.vars };
   const worker = spawn(
     `${root}node_modules/.bin/wrangler`,
     [
@@ -138,7 +139,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       "--show-interactive-dev-session=false",
       "--log-level", options.workerLogLevel ?? "warn",
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
-      ...(options.wranglerEnv ? ["--env", options.wranglerEnv] : []),
+      ...(options.benchLimits ? ["--config", await writeBenchWranglerConfig(root)] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
