@@ -3,5 +3,6 @@
 // 2: trained PTG-RM refiners served. 3: deraining and deblurring retrained, each task's refiner chosen by
 // validation gain. 4: every refiner retrained with the PSNR loss; denoising refined for the first time.
 // 5: base networks from the converter's optimizer (same function to 3e-5) at several tile shapes, each image
-// tiled with the shape that computes the fewest pixels.
-export const pipelineVersion = "5";
+// tiled with the shape that computes the fewest pixels. 6: low light refined by the paper's module without its
+// encoder InstanceNorms (zero prior), chosen on validation; alpha kept; output options (metadata, resize).
+export const pipelineVersion = "6";
