@@ -1,5 +1,5 @@
-// What a job looks like right now (the public Job object), from its record, its workflow instance's status and
-// the endpoint's progress report for the instance's request. Progress never goes backwards: an endpoint call
+// What a job looks like right now (the public Job object), from its record, its stored result, the endpoint's
+// progress report for the instance's request and its workflow instance's status. Progress never goes backwards: an endpoint call
 // that is retried starts its tiles again, so the furthest progress seen is kept in the record.
 import type { Env } from "../env.js";
 import { endpointProgress } from "../inference/endpointRequests.js";
@@ -34,12 +34,26 @@ const stoppedError = { code: "upstream_unavailable" as const, message: "The job 
 export async function currentJob(env: Env, record: JobRecord): Promise<Job> {
   if (record.canceledAt) return publicJob(record, "canceled", { finishedAt: record.canceledAt });
   if (!record.instanceId) return publicJob(record, "succeeded", { finishedAt: record.createdAt });
+  // Cheapest first. Clients poll all through a restoration, and on a CPU endpoint every poll's work competes with
+  // the model for the same cores. A stored result means success, whatever housekeeping steps (deleting the
+  // input, notifying) the instance still has to run; while the endpoint reports the instance's request, the job
+  // is running. Only otherwise is Workflows asked.
+  if (await env.RESULTS.head(record.resultKey)) return publicJob(record, "succeeded");
+  const report = await endpointProgress(inferenceEndpoint(env), record.instanceId);
+  if (report) {
+    const next = furthest(record.progress, report);
+    if (JSON.stringify(next) !== JSON.stringify(record.progress)) {
+      record.progress = next;
+      await putJobRecord(env.RESULTS, record);
+    }
+    return publicJob(record, "running");
+  }
   let status: InstanceStatus;
   try {
     status = await (await env.RESTORE_JOBS.get(record.instanceId)).status();
   } catch {
-    // No instance (gone past the workflow's retention, or never created): the result decides.
-    return (await env.RESULTS.head(record.resultKey)) ? publicJob(record, "succeeded") : publicJob(record, "failed", { error: stoppedError });
+    // No instance (gone past the workflow's retention, or never created), and no result.
+    return publicJob(record, "failed", { error: stoppedError });
   }
   switch (status.status) {
     case "complete": {
@@ -53,17 +67,8 @@ export async function currentJob(env: Env, record: JobRecord): Promise<Job> {
       });
     case "terminated":
       return publicJob(record, "failed", { error: stoppedError });
-    default: {
-      // queued, running, waiting, paused: ask the endpoint how far its request has got.
-      const report = await endpointProgress(inferenceEndpoint(env), record.instanceId);
-      if (report) {
-        const next = furthest(record.progress, report);
-        if (JSON.stringify(next) !== JSON.stringify(record.progress)) {
-          record.progress = next;
-          await putJobRecord(env.RESULTS, record);
-        }
-      }
-      return publicJob(record, status.status === "queued" && !report ? "queued" : "running");
-    }
+    default:
+      // Queued, or between the endpoint's attempts.
+      return publicJob(record, status.status === "queued" ? "queued" : "running");
   }
 }
