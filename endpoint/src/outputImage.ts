@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import exifReader from "exif-reader";
 import sharp from "sharp";
-import { planResize, resizeFits, type Fit, type Resize } from "../../worker/src/image/outputSize.js";
+import { maxDpr, maxResizeSide, planResize, resizeFits, type Fit, type Resize } from "../../worker/src/image/outputSize.js";
 
 export type OutputFormat = "png" | "jpeg" | "webp" | "avif";
 export const outputFormats: readonly OutputFormat[] = ["png", "jpeg", "webp", "avif"];
@@ -53,12 +53,12 @@ export function outputOptionsFrom(parameters: Record<string, unknown>): OutputOp
     if (typeof value !== "number" || !ok(value)) throw new Error(`parameter ${name} is out of range`);
     return value;
   };
-  const side = (n: number) => Number.isInteger(n) && n >= 1 && n <= 12_000;
+  const side = (n: number) => Number.isInteger(n) && n >= 1 && n <= maxResizeSide;
   const quality = number("quality", (n) => Number.isInteger(n) && n >= 1 && n <= 100) ?? 90;
   const width = number("width", side);
   const height = number("height", side);
   const fit = pick<Fit>("fit", resizeFits, "scale-down");
-  const dpr = number("dpr", (n) => n >= 1 && n <= 4) ?? 1;
+  const dpr = number("dpr", (n) => n >= 1 && n <= maxDpr) ?? 1;
   const options = { format: pick("format", outputFormats, "png"), quality, metadata: pick("metadata", metadataModes, "copyright") };
   if (width === undefined && height === undefined) return options;
   return { ...options, resize: { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}), fit, dpr } };

@@ -76,7 +76,9 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
     const rgb = new Uint8Array(width * height * 3);
     const alpha = new Uint8Array(width * height);
     for (let p = 0; p < width * height; p++) {
-      rgb.set(data.subarray(p * 4, p * 4 + 3), p * 3);
+      rgb[p * 3] = data[p * 4]!;
+      rgb[p * 3 + 1] = data[p * 4 + 1]!;
+      rgb[p * 3 + 2] = data[p * 4 + 2]!;
       alpha[p] = data[p * 4 + 3]!;
     }
     return { rgb, width, height, alpha };

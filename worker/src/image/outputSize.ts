@@ -3,6 +3,9 @@
 // endpoint resizes to exactly this size (its sharp call gets explicit dimensions, never its own rounding).
 
 export const resizeFits = ["scale-down", "contain", "cover", "crop", "pad"] as const;
+/** Largest width or height a client may ask for (before dpr); the output's pixels are checked once the input's size is known. */
+export const maxResizeSide = 12_000;
+export const maxDpr = 4;
 export type Fit = (typeof resizeFits)[number];
 
 export interface Resize {

@@ -4,7 +4,7 @@ import { ApiError } from "../apiError.js";
 import type { components } from "../apiTypes.js";
 import type { Limits } from "../env.js";
 import type { ImageInfo, ImageFormat } from "../image/inspectImage.js";
-import { planResize, resizeFits, type Resize } from "../image/outputSize.js";
+import { maxDpr, maxResizeSide, planResize, resizeFits, type Resize } from "../image/outputSize.js";
 
 export type Task = components["schemas"]["Task"];
 export type OutputFormat = components["schemas"]["OutputFormat"];
@@ -16,9 +16,6 @@ export const metadataModes: readonly Metadata[] = ["keep", "copyright", "none"];
 export const defaultQuality = 90;
 /** Cloudflare Images' default: the copyright tag survives, camera data and GPS do not. */
 export const defaultMetadata: Metadata = "copyright";
-/** Largest width or height a client may ask for (before dpr); the output's pixels are checked once the input's size is known. */
-export const maxResizeSide = 12_000;
-export const maxDpr = 4;
 
 export interface RestoreOptions {
   task: Task;
