@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["sdk/src/**/*.test.ts", "scripts/**/*.test.ts", "test/node/**/*.test.ts", "test/hostile/**/*.test.ts", "endpoint/src/**/*.test.ts", "converter/src/**/*.test.ts", "dataset/src/**/*.test.ts", "bench/**/*.test.ts"],
+          include: ["sdk/src/**/*.test.ts", "common/src/**/*.test.ts", "scripts/**/*.test.ts", "test/node/**/*.test.ts", "test/hostile/**/*.test.ts", "endpoint/src/**/*.test.ts", "converter/src/**/*.test.ts", "dataset/src/**/*.test.ts", "bench/**/*.test.ts"],
           globalSetup: ["test/fakes/globalSetup.ts", "test/node/modelsGlobalSetup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

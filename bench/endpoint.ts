@@ -14,11 +14,12 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { convertTfjsModel } from "../converter/src/convertTfjsModel.js";
 import { maximModels, packageDir, type Task } from "../converter/src/maximModels.js";
-import { readManifest, repositoryDir, sha256 } from "../converter/src/modelRepository.js";
+import { readManifest, repositoryDir } from "../common/src/modelRepository.js";
+import { sha256 } from "../converter/src/modelRepository.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { tileOverlap } from "../endpoint/src/restorePipeline.js";
 import { chooseTileShape } from "../endpoint/src/tiling.js";
-import { encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../worker/src/inference/binaryTensors.js";
+import { encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../common/src/binaryTensors.js";
 import { freePort } from "../test/node/freePort.js";
 
 const { values } = parseArgs({

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../worker/src/inference/binaryTensors.js";
+import { encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../common/src/binaryTensors.js";
 import { freePort } from "../test/node/freePort.js";
 import { machine } from "./loadRounds.js";
 

@@ -11,7 +11,7 @@ import os from "node:os";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { parseTileShapes, readManifest, type ManifestEntry } from "../converter/src/modelRepository.js";
+import { parseTileShapes, readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";

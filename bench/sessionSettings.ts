@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { convertTfjsModel } from "../converter/src/convertTfjsModel.js";
 import { maximModels, packageDir, type Task } from "../converter/src/maximModels.js";
-import { repositoryDir } from "../converter/src/modelRepository.js";
+import { repositoryDir } from "../common/src/modelRepository.js";
 import { median } from "./loadRounds.js";
 
 const run = promisify(execFile);

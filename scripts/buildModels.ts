@@ -5,7 +5,7 @@
 //   --update-manifest   rebuild and record new sha256s instead of failing on a mismatch (after a converter change)
 import { parseArgs } from "node:util";
 import { buildModelRepository } from "../converter/src/buildModelRepository.js";
-import { parseTileShapes } from "../converter/src/modelRepository.js";
+import { parseTileShapes } from "../common/src/modelRepository.js";
 import type { Task } from "../converter/src/maximModels.js";
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@
 // (`npm run models`). The base network runs once per photo: about 3–6 s each on a 2-core CPU.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readManifest } from "../converter/src/modelRepository.js";
+import { readManifest } from "../common/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { buildTrainingPairs } from "../dataset/src/trainingPairs/buildTrainingPairs.js";

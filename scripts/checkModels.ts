@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import os from "node:os";
 import { agreement } from "../converter/src/imageMetrics.js";
 import { maximModels, packageDir, type Task } from "../converter/src/maximModels.js";
-import { repositoryDir } from "../converter/src/modelRepository.js";
+import { repositoryDir } from "../common/src/modelRepository.js";
 import { createCpuSession, runNhwc } from "../converter/src/onnxRun.js";
 import { readCenterCrop } from "../converter/src/reference/imageCrop.js";
 import { loadTfjsGraphModel } from "../converter/src/reference/loadTfjsModel.js";

@@ -1,7 +1,8 @@
 // `npm run serve-refiner -- <name>`: makes a trained refiner in models/ the one the endpoint uses for its task
 // (`refine=true`); the task's other refiners stay in models/ for the evaluation's comparisons.
 // `npm run serve-refiner -- --none <task>`: the task's requests get the base result again.
-import { readManifest, writeManifest } from "../converter/src/modelRepository.js";
+import { readManifest } from "../common/src/modelRepository.js";
+import { writeManifest } from "../converter/src/modelRepository.js";
 
 const [first, second] = process.argv.slice(2);
 const manifest = await readManifest();

@@ -9,7 +9,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { readManifest, sha256, tritonConfig, writeAtomically, writeManifest, type ManifestEntry } from "../converter/src/modelRepository.js";
+import { readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
+import { sha256, tritonConfig, writeAtomically, writeManifest } from "../converter/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 

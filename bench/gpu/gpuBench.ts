@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { agreement } from "../../converter/src/imageMetrics.js";
-import { repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
+import { repositoryDir, type ManifestEntry } from "../../common/src/modelRepository.js";
 import type { Task } from "../../converter/src/maximModels.js";
 import { PipelineModels, type ExecutionProvider } from "../../endpoint/src/pipelineModels.js";
 import { positionMap } from "../../endpoint/src/refinerPosition.js";

@@ -7,17 +7,8 @@ import { convertKerasModel } from "./keras/kerasToOnnx.js";
 import { readNsfwjsModel } from "./keras/nsfwjsBundle.js";
 import { encoderBundleDir, encoderSources, nsfwjsVersion } from "./keras/nsfwjsEncoders.js";
 import { maximModels, packageDir, packageVersion, type Task } from "./maximModels.js";
-import {
-  fileSha256,
-  readManifest,
-  sha256,
-  tileName,
-  tritonConfig,
-  writeAtomically,
-  writeManifest,
-  type ManifestEntry,
-  type TileShape,
-} from "./modelRepository.js";
+import { readManifest, tileName, type ManifestEntry, type TileShape } from "../../common/src/modelRepository.js";
+import { fileSha256, sha256, tritonConfig, writeAtomically, writeManifest } from "./modelRepository.js";
 import type { Precision } from "./tfOpsToOnnx.js";
 
 /**

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export type Task = "lowlight" | "derain" | "deblur" | "denoise";
+import type { Task } from "../../common/src/tasks.js";
+export type { Task };
 
 export interface BaseModelSource {
   task: Task;

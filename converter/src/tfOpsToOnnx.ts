@@ -6,7 +6,8 @@ import type { ShapeFolding } from "./shapeFolding.js";
 import { attrInt, attrInts, attrString, type ConstTensor, type TfGraph, type TfNode } from "./tfjsGraph.js";
 
 /** fp32, or fp32 arithmetic with weights stored fp16 (see fp16Weights.ts). */
-export type Precision = "fp32" | "fp16";
+export type { Precision } from "../../common/src/modelRepository.js";
+import type { Precision } from "../../common/src/modelRepository.js";
 
 const raw = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 

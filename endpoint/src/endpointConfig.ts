@@ -1,7 +1,7 @@
 // The endpoint's settings: each one a flag and an environment variable (the flag wins), with its default, checked
 // before anything loads. `settings` is the one table: main.ts parses it, the README lists it (a test compares).
 import { parseArgs } from "node:util";
-import { parseTileShapes, type TileShape } from "../../converter/src/modelRepository.js";
+import { parseTileShapes, type TileShape } from "../../common/src/modelRepository.js";
 import type { ExecutionProvider } from "./pipelineModels.js";
 
 export interface Setting {

@@ -6,7 +6,7 @@
 // answers with): `GET /v2/requests/{id}` → stage and tiles done of the total; `DELETE /v2/requests/{id}` cancels
 // it before its next tile.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Task } from "../../converter/src/maximModels.js";
+import type { Task } from "../../common/src/tasks.js";
 import {
   decodeBinaryMessage,
   decodeBytesElements,
@@ -17,7 +17,7 @@ import {
   type BinaryMessage,
   type InferenceMessageHeader,
   type TensorHeader,
-} from "../../worker/src/inference/binaryTensors.js";
+} from "../../common/src/binaryTensors.js";
 import type * as ort from "onnxruntime-node";
 import type { PipelineModels } from "./pipelineModels.js";
 import { outputOptionsFrom, type OutputOptions } from "./outputImage.js";

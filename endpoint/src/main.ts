@@ -1,4 +1,4 @@
-// `node --import tsx endpoint/src/main.ts [--port 8000] [--host 127.0.0.1] [--keys K1,K2] [--ep webgpu,cpu] …`: the
+// `node dist/endpoint/main.js` (npm run build:endpoint) or `node --import tsx endpoint/src/main.ts` [--port 8000] [--host 127.0.0.1] [--keys K1,K2] [--ep webgpu,cpu] …`: the
 // inference endpoint, serving the models a manifest lists (default models/, at every tile shape built there). Every
 // flag has an environment variable (endpointConfig.ts: `settings`, the README's table).
 import { createInferenceServer } from "./inferenceServer.js";
@@ -7,7 +7,8 @@ import { EndpointKeys } from "./endpointKeys.js";
 import { EndpointMetrics } from "./metrics.js";
 import { PipelineModels } from "./pipelineModels.js";
 import { TensorModels } from "./tensorModels.js";
-import { repositoryDir } from "../../converter/src/modelRepository.js";
+import { dirname, resolve } from "node:path";
+import { repositoryDir } from "../../common/src/modelRepository.js";
 import { WorkQueue } from "./workQueue.js";
 
 let config: EndpointConfig;
@@ -35,7 +36,8 @@ if (!models.entries.some((e) => e.role === "base")) {
   console.error("models/ has no base models: run `npm run models` first");
   process.exit(1);
 }
-const tensorModels = await TensorModels.open(repositoryDir);
+// The single networks come from the same repository as the manifest that is served.
+const tensorModels = await TensorModels.open(config.manifest ? dirname(resolve(config.manifest)) : repositoryDir);
 const server = createInferenceServer({
   models,
   tensorModels,

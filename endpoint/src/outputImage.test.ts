@@ -1,7 +1,7 @@
 import exifReader from "exif-reader";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { planResize, resizeFits, type Resize } from "../../worker/src/image/outputSize.js";
+import { planResize, resizeFits, type Resize } from "../../common/src/outputSize.js";
 import { encodeOutput, outputOptionsFrom, quantize, type OutputOptions } from "./outputImage.js";
 import { decodeImage } from "./restorePipeline.js";
 

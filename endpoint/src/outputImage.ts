@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import exifReader from "exif-reader";
 import sharp from "sharp";
-import { maxDpr, maxResizeSide, planResize, resizeFits, type Fit, type Resize } from "../../worker/src/image/outputSize.js";
+import { maxDpr, maxResizeSide, planResize, resizeFits, type Fit, type Resize } from "../../common/src/outputSize.js";
 
 export type OutputFormat = "png" | "jpeg" | "webp" | "avif";
 export const outputFormats: readonly OutputFormat[] = ["png", "jpeg", "webp", "avif"];

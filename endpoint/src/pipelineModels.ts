@@ -12,8 +12,8 @@ import { sessionOptions } from "./sessionOptions.js";
 import { TileBatcher } from "./tileBatcher.js";
 import { positionMap } from "./refinerPosition.js";
 import type { Tile, TileShape } from "./tiling.js";
-import { readManifest, repositoryDir, type ManifestEntry } from "../../converter/src/modelRepository.js";
-import type { Task } from "../../converter/src/maximModels.js";
+import { readManifest, repositoryDir, type ManifestEntry } from "../../common/src/modelRepository.js";
+import type { Task } from "../../common/src/tasks.js";
 
 export interface BaseModel {
   entry: ManifestEntry;

@@ -3,10 +3,10 @@
 // network → PTG-RM (when asked for and trained for the task) → blend → output (alpha back, resize, metadata,
 // encode: outputImage.ts).
 import sharp from "sharp";
-import type { Task } from "../../converter/src/maximModels.js";
+import type { Task } from "../../common/src/tasks.js";
 import type { PipelineModels, Refiner } from "./pipelineModels.js";
 import { CanceledError, type Stage } from "./inferRequests.js";
-import { planResize } from "../../worker/src/image/outputSize.js";
+import { planResize } from "../../common/src/outputSize.js";
 import { encodeOutput, type OutputOptions } from "./outputImage.js";
 import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
 import { AbandonedError } from "./workQueue.js";

@@ -1,7 +1,7 @@
 // Open Inference Protocol tensors ⇄ onnxruntime tensors: JSON `data` (nested or flat) or raw little-endian
 // bytes from the binary extension, checked against shape and datatype.
 import * as ort from "onnxruntime-node";
-import { decodeBytesElements, encodeBytesElements, type TensorHeader } from "../../worker/src/inference/binaryTensors.js";
+import { decodeBytesElements, encodeBytesElements, type TensorHeader } from "../../common/src/binaryTensors.js";
 
 const arrayOf = {
   bool: Uint8Array,

@@ -9,8 +9,8 @@ export interface Tile {
   left: number;
 }
 
-export type { TileShape } from "../../converter/src/modelRepository.js";
-import type { TileShape } from "../../converter/src/modelRepository.js";
+export type { TileShape } from "../../common/src/modelRepository.js";
+import type { TileShape } from "../../common/src/modelRepository.js";
 
 /** Tile origins along one axis: evenly spread, overlapping by at least `overlap`, covering [0, size). */
 export function tileOrigins(size: number, tile: number, overlap: number): number[] {

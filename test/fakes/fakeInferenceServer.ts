@@ -20,7 +20,7 @@ import {
   encodeBinaryMessage,
   encodeBytesElements,
   inferenceHeaderLength,
-} from "../../worker/src/inference/binaryTensors.js";
+} from "../../common/src/binaryTensors.js";
 
 export const faultModes = ["ok", "slow", "error500", "malformed", "drop", "overloaded"] as const;
 export type FaultMode = (typeof faultModes)[number];

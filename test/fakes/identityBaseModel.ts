@@ -4,7 +4,7 @@
 // output: still the identity, but each tile takes measurable time (progress and cancellation tests).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ManifestEntry, TileShape } from "../../converter/src/modelRepository.js";
+import type { ManifestEntry, TileShape } from "../../common/src/modelRepository.js";
 import { OnnxGraphBuilder } from "../../converter/src/onnxGraphBuilder.js";
 
 /** `tile`: a square's side, or a height x width shape. */

@@ -14,7 +14,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "../../scripts/devStack.js";
 import { startTestStack } from "./testStack.js";
-import { readManifest } from "../../converter/src/modelRepository.js";
+import { readManifest } from "../../common/src/modelRepository.js";
 import { knownAnswer } from "../fakes/transformKnownAnswer.js";
 
 const chromiumPath = "/usr/bin/chromium";

@@ -12,7 +12,7 @@ import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
 import { writeIdentityBaseModel } from "../fakes/identityBaseModel.js";
-import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
+import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../common/src/binaryTensors.js";
 import { listenOnLoopback } from "./freePort.js";
 
 let dir: string;

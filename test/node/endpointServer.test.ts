@@ -8,14 +8,14 @@ import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
-import { repositoryDir } from "../../converter/src/modelRepository.js";
+import { repositoryDir } from "../../common/src/modelRepository.js";
 import {
   decodeBinaryMessage,
   decodeBytesElements,
   encodeBinaryMessage,
   encodeBytesElements,
   inferenceHeaderLength,
-} from "../../worker/src/inference/binaryTensors.js";
+} from "../../common/src/binaryTensors.js";
 import { listenOnLoopback } from "./freePort.js";
 
 let url: string;

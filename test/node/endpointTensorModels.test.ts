@@ -12,7 +12,7 @@ import { createInferenceServer } from "../../endpoint/src/inferenceServer.js";
 import { EndpointMetrics } from "../../endpoint/src/metrics.js";
 import { TensorModels } from "../../endpoint/src/tensorModels.js";
 import { WorkQueue } from "../../endpoint/src/workQueue.js";
-import { decodeBinaryMessage, encodeBinaryMessage, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
+import { decodeBinaryMessage, encodeBinaryMessage, inferenceHeaderLength } from "../../common/src/binaryTensors.js";
 import { listenOnLoopback } from "./freePort.js";
 
 let dir: string;

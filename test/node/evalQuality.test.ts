@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, expect, it } from "vitest";
-import { readManifest } from "../../converter/src/modelRepository.js";
+import { readManifest } from "../../common/src/modelRepository.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ManifestEntry } from "../../converter/src/modelRepository.js";
+import type { ManifestEntry } from "../../common/src/modelRepository.js";
 import { OnnxGraphBuilder } from "../../converter/src/onnxGraphBuilder.js";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { writeIdentityBaseModel } from "../fakes/identityBaseModel.js";

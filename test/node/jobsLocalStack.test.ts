@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "../../scripts/devStack.js";
 import type { components } from "../../sdk/src/generated/openapi.js";
-import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../worker/src/inference/binaryTensors.js";
+import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../common/src/binaryTensors.js";
 import { startTestStack } from "./testStack.js";
 
 type Job = components["schemas"]["Job"];

@@ -2,7 +2,7 @@
 // table (one row per task) and the endpoint README's pipeline version.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { readManifest } from "../../converter/src/modelRepository.js";
+import { readManifest } from "../../common/src/modelRepository.js";
 import { TASKS } from "../../dataset/src/degradations/index.js";
 import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 

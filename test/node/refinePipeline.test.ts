@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ManifestEntry } from "../../converter/src/modelRepository.js";
+import type { ManifestEntry } from "../../common/src/modelRepository.js";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
 import { decodeImage, restoreImage, restorePixels } from "../../endpoint/src/restorePipeline.js";
 

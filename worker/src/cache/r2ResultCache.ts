@@ -1,7 +1,7 @@
 // Restored images in R2, content-addressed. R2 stores a put whole or not at all, and verifies the SHA-256 we
 // send with it; on read the bytes are hashed again, so a damaged object is dropped instead of served.
 import { sha256Hex } from "../sha256.js";
-import type { Resize } from "../image/outputSize.js";
+import type { Resize } from "../../../common/src/outputSize.js";
 import type { Metadata, OutputFormat, Task } from "../request/restoreOptions.js";
 import { logEvent } from "../requestContext.js";
 

@@ -13,7 +13,7 @@ import {
   encodeBytesElements,
   inferenceHeaderLength,
   type InferenceMessageHeader,
-} from "./binaryTensors.js";
+} from "../../../common/src/binaryTensors.js";
 
 export interface RestoreCall extends OutputParts {
   task: Task;

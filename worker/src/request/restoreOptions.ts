@@ -4,7 +4,7 @@ import { ApiError } from "../apiError.js";
 import type { components } from "../apiTypes.js";
 import type { Limits } from "../env.js";
 import type { ImageInfo, ImageFormat } from "../image/inspectImage.js";
-import { maxDpr, maxResizeSide, planResize, resizeFits, type Resize } from "../image/outputSize.js";
+import { maxDpr, maxResizeSide, planResize, resizeFits, type Resize } from "../../../common/src/outputSize.js";
 
 export type Task = components["schemas"]["Task"];
 export type OutputFormat = components["schemas"]["OutputFormat"];

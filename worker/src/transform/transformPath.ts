@@ -3,7 +3,7 @@
 // deployed Worker may never see them. Nothing is decoded or guessed: options are literal `key=value` pairs, the
 // source is everything after them.
 import { ApiError } from "../apiError.js";
-import type { Resize } from "../image/outputSize.js";
+import type { Resize } from "../../../common/src/outputSize.js";
 import { parseRestoreOptions, type Metadata, type OutputFormat, type Task } from "../request/restoreOptions.js";
 
 /** The canonical prefix: signatures always cover this one, whichever path served the request. */
