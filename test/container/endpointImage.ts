@@ -10,10 +10,10 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
+import { freePort } from "../node/freePort.js";
 import { decodeBinaryMessage, decodeBytesElements, encodeBinaryMessage, encodeBytesElements, inferenceHeaderLength } from "../../common/src/binaryTensors.js";
 
 const { values } = parseArgs({
@@ -176,15 +176,4 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, exited:
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
