@@ -27,7 +27,7 @@ interface Block {
 const readme = await readFile(join(root, "README.md"), "utf8");
 const blocks: Block[] = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, code: m[2]! }));
 
-type Kind = "curl" | "cli" | "sdk" | "img" | "npm-scripts" | "diagram";
+type Kind = "curl" | "cli" | "sdk" | "img" | "npm-scripts" | "diagram" | "deploy";
 function kindOf(block: Block): Kind | undefined {
   if (block.lang === "sh" && block.code.includes("curl ")) return "curl";
   if (block.lang === "sh" && block.code.includes("npx edge-restore")) return "cli";
@@ -37,6 +37,9 @@ function kindOf(block: Block): Kind | undefined {
   // `npm start` runs (test/node/localStack.test.ts), the npm run scripts have their own checks.
   if (block.lang === "sh" && block.code.trim().split("\n").every((line) => /^npm (ci|install|start|test|run [\w:-]+)\b/.test(line.trim()))) return "npm-scripts";
   if (block.lang === "" && /[─│▼]/.test(block.code)) return "diagram";
+  // Deploying: `npm run test:image` builds the same Dockerfile with podman and serves from the image (no docker
+  // daemon here); no cluster is reachable, so test/node/deployManifests.test.ts checks what kubectl would apply.
+  if (block.lang === "sh" && block.code.trim().split("\n").every((line) => /^(docker|kubectl) /.test(line.trim()))) return "deploy";
   return undefined;
 }
 
