@@ -169,6 +169,33 @@ describe("a synchronous request that times out while the endpoint works on it", 
   });
 });
 
+describe("a synchronous request whose client leaves", () => {
+  it("goes on as a job, so the retry is a cache hit", async () => {
+    await workflows.modifyAll(async (m) => m.disableRetryDelays());
+    const image = uniquePng();
+    const client = new AbortController();
+    const request = new Request(restoreRequest(image), { signal: client.signal });
+    // The slow endpoint takes 3 s; the client leaves after 300 ms (in production, the request's signal aborts
+    // when the client disconnects: the enable_request_signal compatibility flag).
+    const answered = callWorkerWith(request, { INFERENCE_URL: endpoints.slow });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(workflows.get()).toHaveLength(0);
+    client.abort();
+    await answered;
+    expect(workflows.get()).toHaveLength(1);
+    await instancesReach("complete");
+    const retry = await callWorker(restoreRequest(image));
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("cache-status")).toContain("hit");
+  });
+
+  it("does not start a job for a client that stays", async () => {
+    const response = await callWorker(restoreRequest(uniquePng()));
+    expect(response.status).toBe(200);
+    expect(workflows.get()).toHaveLength(0);
+  });
+});
+
 describe("GET and DELETE /v1/jobs/{id}", () => {
   it("answers 404 to every other key, and to ids that do not exist", async () => {
     await workflows.modifyAll(async (m) => m.disableRetryDelays());

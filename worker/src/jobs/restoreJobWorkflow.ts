@@ -1,5 +1,6 @@
 // The durable half of a job, on Cloudflare Workflows: one instance per result key (see jobRecords.ts). Its input
-// was stored in R2 before the instance was created; the "restore" step calls the endpoint (with the instance id
+// was stored in R2 before the instance was created. An instance that took over a synchronous request whose client
+// left first waits for that request to end on the endpoint (it may store the result itself). The "restore" step calls the endpoint (with the instance id
 // as the endpoint request's id, so progress and cancellation can find it), stores the result in the results
 // cache whole, and is retried with backoff while the endpoint is unreachable, overloaded or restarting; a
 // request the endpoint refuses (an image it cannot decode) fails the job at once. Then every job sharing the
@@ -14,6 +15,7 @@ import { inferenceEndpoint } from "../inference/inferenceEndpoint.js";
 import type { OutputParts } from "../cache/r2ResultCache.js";
 import type { Task } from "../request/restoreOptions.js";
 import { sha256Hex } from "../sha256.js";
+import { awaitEndpointRequest } from "./awaitEndpointRequest.js";
 import { dropJobRef, inputKey, listJobRefs, readJobRecord, unmarkLive } from "./jobRecords.js";
 import { publicJob } from "./jobStatus.js";
 import { queueWebhook } from "./webhooks.js";
@@ -23,6 +25,8 @@ export interface RestoreJobParams extends OutputParts {
   task: Task;
   refine: boolean;
   modelVersion: string;
+  /** A synchronous request whose client left (restoreWithCache.ts): its endpoint request, awaited before inferring. */
+  adoptRequestId?: string;
 }
 
 export type RestoreJobOutput =
@@ -49,6 +53,12 @@ export class RestoreJob extends WorkflowEntrypoint<Env, RestoreJobParams> {
   override async run(event: Readonly<WorkflowEvent<RestoreJobParams>>, step: WorkflowStep): Promise<RestoreJobOutput> {
     const params = event.payload;
     const instanceId = event.instanceId;
+    if (params.adoptRequestId) {
+      const adopted = params.adoptRequestId;
+      await step.do("wait for the synchronous request", { retries: { limit: 0, delay: "1 second" }, timeout: "1 hour" }, () =>
+        awaitEndpointRequest(inferenceEndpoint(this.env), adopted, { deadlineMs: jobInferenceTimeoutMs(this.env) }),
+      );
+    }
     const outcome = await step.do<RestoreJobOutput>("restore", restoreStepConfig, async (): Promise<RestoreJobOutput> => {
       // Another instance (or a synchronous request) may have stored the result meanwhile.
       if (await this.env.RESULTS.head(params.resultKey)) return { outcome: "succeeded" };

@@ -24,7 +24,7 @@ restoreRoute.post("/v1/restore", apiKeyAuth(), rateLimitPerKey(), parseOptions()
     const record = await createJob(c.env, { apiKey: c.get("apiKey"), options, image, format });
     return acceptedJob(c.env, record, undefined, { "preference-applied": "respond-async" });
   }
-  const { result, cacheStatus } = await restoreWithCache(c.env, c.executionCtx, { ...options, image, format }, timing);
+  const { result, cacheStatus } = await restoreWithCache(c.env, c.executionCtx, { ...options, image, format }, timing, c.req.raw.signal);
   return resultResponse(c.req.raw, result, timing, {
     cacheStatus,
     // Content-addressed: the same request always yields these bytes.

@@ -110,7 +110,7 @@ async function downloadAndRestore(
   checkOutputSize(t.options.resize, image, limits);
   const { task, refine, quality, metadata, resize } = t.options;
   const job = { image: bytes, task, refine, quality, metadata, resize, format: format === "source" ? image.format : format };
-  const outcome = await restoreWithCache(c.env, c.executionCtx, job, timing);
+  const outcome = await restoreWithCache(c.env, c.executionCtx, job, timing, c.req.raw.signal);
   // Awaited, not deferred: the next identical request should find it.
   await putEdgeResult(key, outcome.result, config.cacheTtlSeconds);
   return { ...outcome, timing };
