@@ -5,4 +5,5 @@
 // 5: base networks from the converter's optimizer (same function to 3e-5) at several tile shapes, each image
 // tiled with the shape that computes the fewest pixels. 6: low light refined by the paper's module without its
 // encoder InstanceNorms (zero prior), chosen on validation; alpha kept; output options (metadata, resize).
-export const pipelineVersion = "6";
+// 7: deraining refined by the paper's module without its encoder InstanceNorms (zero prior).
+export const pipelineVersion = "7";
