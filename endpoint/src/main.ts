@@ -1,6 +1,7 @@
-// `node dist/endpoint/main.js` (npm run build:endpoint) or `node --import tsx endpoint/src/main.ts`, with flags such as
-// [--port 8000] [--host 127.0.0.1] [--keys K1,K2] [--ep webgpu,cpu]: the inference endpoint, serving the models a manifest lists (default models/, at every tile shape built there). Every
-// flag has an environment variable (endpointConfig.ts: `settings`, the README's table).
+// `node dist/endpoint/main.js` (npm run build:endpoint) or `node --import tsx endpoint/src/main.ts`, with flags
+// such as --port 8000 --host 127.0.0.1 --keys K1,K2 --ep webgpu,cpu: the inference endpoint, serving the models a
+// manifest lists (default models/, at every tile shape built there). Every flag has an environment variable
+// (endpointConfig.ts: `settings`, the README's table).
 import { createInferenceServer } from "./inferenceServer.js";
 import { ConfigError, parseEndpointConfig, type EndpointConfig } from "./endpointConfig.js";
 import { EndpointKeys } from "./endpointKeys.js";
