@@ -13,6 +13,7 @@ import { readManifest, type ManifestEntry } from "../common/src/modelRepository.
 import { sha256, tritonConfig, writeAtomically, writeManifest } from "../converter/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { validationCurve } from "./validationCurve.js";
 
 // train.py's tuning options, passed through; the recorded command names those that differ from these defaults.
 const tuningDefaults = { patch: "128", batch: "8", lr: "3e-4", loss: "l1", harm: "0" };
@@ -67,6 +68,8 @@ const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as
   seconds_per_step: number;
   val_worse: number;
   device: string;
+  curve: { step: number; val_base_psnr: number; val_refined_psnr: number; val_worse: number; seconds?: number }[];
+  args: { threads: number };
 };
 await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join(runDir, "ptg_rm.pt"), "--osf-dim", String(report.osf_dim), "--arch", values.arch]);
 const onnx = new Uint8Array(await readFile(join(runDir, "ptg_rm.onnx")));
@@ -120,6 +123,10 @@ const entry: ManifestEntry = {
     validationRefinedPsnr: Number(report.best.val_refined_psnr.toFixed(3)),
     bestStep: report.best.step,
     validationCropsWorse: report.val_worse,
+    threads: report.args.threads,
+    // [step, seconds since the start, validation gain over the base in dB, crops worse by > 0.1 dB] at each
+    // evaluation: what `npm run curves` compares at equal steps and equal time.
+    validationCurve: validationCurve(report.curve),
     baseModelSha256: pairs.baseModel.sha256,
   },
 };
