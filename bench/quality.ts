@@ -3,8 +3,8 @@
 // sent through the endpoint's own code (PNG decode, tiles of the built shape that computes the fewest pixels with
 // 32 px overlap, or only the --tiles shapes (256: the pipeline before oblong tiles), base network, every PTG-RM of
 // the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
-// PSNR and SSIM for the degraded input, the base network, and each refiner (the served one, its zero-prior twin
-// and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
+// PSNR, SSIM and "GT-mean" PSNR (brightness matched to the clean photo's first) for the degraded input, the base
+// network, and each refiner (the served one, its zero-prior twin and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
 // write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others (and any --out) to --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -106,12 +106,15 @@ const summary = Object.fromEntries(
       {
         psnr: Number(mean(rows.map((r) => r.scores[v]!.psnr)).toFixed(3)),
         ssim: Number(mean(rows.map((r) => r.scores[v]!.ssim)).toFixed(4)),
+        psnrGtMean: Number(mean(rows.map((r) => r.scores[v]!.psnrGtMean)).toFixed(3)),
         ...(v !== "degraded" && v !== "base"
           ? {
               gainOverBase: Number(mean(gains).toFixed(3)),
               improvedImages: gains.filter((g) => g > 0).length,
               worstGain: Number(Math.min(...gains).toFixed(3)),
               imagesWorseThanBaseBy01dB: gains.filter((g) => g < -0.1).length,
+              // The same with each result's brightness matched to the clean photo's (a diagnostic for low light).
+              gtMeanImagesWorseThanBaseBy01dB: rows.filter((r) => r.scores[v]!.psnrGtMean - r.scores["base"]!.psnrGtMean < -0.1).length,
               addedMsPerMegapixel: Math.round(median(rows.map((r) => r.refinerCostMs[v]! / megapixels(r)))),
               // Robust to a busy machine: the refiner's time (with its encoder) over the base network's, same run.
               addedTimeOverBase: Number(median(rows.map((r) => r.refinerCostMs[v]! / r.baseMs)).toFixed(3)),
@@ -160,11 +163,14 @@ const outFile = values.out ?? (defaultSet ? `bench/results/quality-${task}.json`
 await mkdir(join(outFile, ".."), { recursive: true });
 await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log("");
-console.log(`| variant | PSNR dB | SSIM | gain dB | improved | worst dB | added ms/MP |`);
-console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
+console.log(`| variant | PSNR dB | SSIM | GT-mean PSNR dB | gain dB | improved | worse by > 0.1 dB | worst dB | added ms/MP |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const [v, s] of Object.entries(summary) as [string, Record<string, number>][]) {
-  const extra = s["gainOverBase"] === undefined ? "| | | |" : `| ${s["gainOverBase"]} | ${s["improvedImages"]}/${rows.length} | ${s["worstGain"]} | ${s["addedMsPerMegapixel"]} |`;
-  console.log(`| ${v} | ${s["psnr"]!.toFixed(2)} | ${s["ssim"]!.toFixed(4)} ${extra}`);
+  const extra =
+    s["gainOverBase"] === undefined
+      ? "| | | | |"
+      : `| ${s["gainOverBase"]} | ${s["improvedImages"]}/${rows.length} | ${s["imagesWorseThanBaseBy01dB"]} | ${s["worstGain"]} | ${s["addedMsPerMegapixel"]} |`;
+  console.log(`| ${v} | ${s["psnr"]!.toFixed(2)} | ${s["ssim"]!.toFixed(4)} | ${s["psnrGtMean"]!.toFixed(2)} ${extra}`);
 }
 for (const [name, c] of Object.entries(priorVsZeroPrior)) {
   console.log(`${name} − ${c.twin}: ${c.meanDifference} dB (95% CI ${c.ci95[0]} to ${c.ci95[1]}, p ${c.pValue}; ahead by > 0.1 dB on ${c.wins}, behind on ${c.losses} of ${c.n} photos)`);

@@ -23,7 +23,7 @@ it("scores degraded, base and every refiner of the task on any folder of photos"
   await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/quality.ts", "--task", "denoise", "--images", dir, "--out", out], { cwd: root });
   const result = JSON.parse(await readFile(out, "utf8")) as {
     images: number;
-    summary: Record<string, { psnr: number; ssim: number; gainOverBase?: number }>;
+    summary: Record<string, { psnr: number; ssim: number; psnrGtMean: number; gainOverBase?: number }>;
     perImage: { image: string; width: number; height: number }[];
   };
   expect(result.images).toBe(1);
@@ -32,6 +32,7 @@ it("scores degraded, base and every refiner of the task on any folder of photos"
   expect(Object.keys(result.summary).sort()).toEqual(["base", "degraded", ...refiners].sort());
   for (const score of Object.values(result.summary)) {
     expect(Number.isFinite(score.psnr)).toBe(true);
+    expect(Number.isFinite(score.psnrGtMean)).toBe(true);
     expect(score.ssim).toBeGreaterThan(0);
     expect(score.ssim).toBeLessThanOrEqual(1);
   }

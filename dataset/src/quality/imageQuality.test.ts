@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { psnr, quality } from "./imageQuality.js";
+import { matchMeanLuma, psnr, quality } from "./imageQuality.js";
 
 function noisy(base: Uint8Array, amplitude: number, seed: number): Uint8Array {
   let s = seed;
@@ -26,6 +26,16 @@ describe("image quality", () => {
     expect(mild.ssim).toBeLessThan(1);
     expect(strong.ssim).toBeLessThan(mild.ssim);
     expect(strong.psnr).toBeLessThan(mild.psnr);
+  });
+
+  it("GT-mean PSNR forgives a wrong exposure but not a wrong structure", () => {
+    const dim = clean.map((v) => Math.round(v * 0.6));
+    const scored = quality(dim, clean, width, height);
+    expect(scored.psnr).toBeLessThan(20);
+    expect(scored.psnrGtMean).toBeGreaterThan(40);
+    const noise = quality(noisy(clean, 40, 1), clean, width, height);
+    expect(noise.psnrGtMean).toBeLessThan(30);
+    expect(matchMeanLuma(clean, clean)).toEqual(clean);
   });
 
 });
