@@ -1,0 +1,44 @@
+// `npx tsx bench/refinementStatus.ts`: where each task's served refiner stands against the refinement goals, from
+// the full-resolution quality results (`npm run eval -- --task <t> --out bench/results/quality-fullres-<t>.json`)
+// and models/manifest.json: gain over the base, photos improved and worse by more than 0.1 dB, added time, and
+// prior modules against their zero-prior twins (paired, photo by photo: the best one whose twin is the served
+// module, and the best of any architecture). Prints a Markdown table.
+import { existsSync, readFileSync } from "node:fs";
+import { readManifest } from "../common/src/modelRepository.js";
+import { TASKS } from "../dataset/src/degradations/index.js";
+
+interface Summary {
+  psnr: number;
+  gainOverBase?: number;
+  improvedImages?: number;
+  imagesWorseThanBaseBy01dB?: number;
+  worstGain?: number;
+  addedTimeOverBase?: number;
+}
+interface Results {
+  images: number;
+  summary: Record<string, Summary>;
+  priorVsZeroPrior: Record<string, { twin: string; meanDifference: number; ci95: [number, number]; pValue: number }>;
+}
+
+const manifest = await readManifest();
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
+console.log("| task | served refiner | gain over base | improved | worse by > 0.1 dB (worst) | added time | prior − served twin | best prior − its twin |");
+console.log("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |");
+for (const task of TASKS) {
+  const file = `bench/results/quality-fullres-${task}.json`;
+  const served = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served)?.name;
+  const results = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Results) : undefined;
+  const s = served ? results?.summary[served] : undefined;
+  if (!served || !results || !s) {
+    console.log(`| ${task} | ${served ?? "none"} | not evaluated at full resolution | | | | | |`);
+    continue;
+  }
+  const priors = Object.entries(results.priorVsZeroPrior).sort((a, b) => b[1].meanDifference - a[1].meanDifference);
+  const describe = (p: (typeof priors)[number] | undefined, none: string) =>
+    p ? `${p[0]}: ${signed(p[1].meanDifference)} (${p[1].ci95.map(signed).join(" to ")}, p ${p[1].pValue})` : none;
+  const onServed = describe(priors.find(([, c]) => c.twin === served), "none trained");
+  console.log(
+    `| ${task} | ${served} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${results.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
+  );
+}
