@@ -9,7 +9,7 @@ import { bestGainWithin, type CurvePoint } from "./validationCurve.js";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "bench/results/training-curves.json" } } });
 const stepMarks = [250, 500, 1000, 1500, 2000, 3000];
-const secondMarks = [150, 300, 600, 900, 1200];
+const secondMarks = [150, 300, 450, 600, 900, 1200];
 
 const runs = (await readManifest()).models.flatMap((m) => {
   const t = m.training as { validationCurve?: CurvePoint[]; architecture?: string; secondsPerStep?: number; threads?: number } | undefined;
