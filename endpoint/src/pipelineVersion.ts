@@ -5,5 +5,6 @@
 // 5: base networks from the converter's optimizer (same function to 3e-5) at several tile shapes, each image
 // tiled with the shape that computes the fewest pixels. 6: low light refined by the paper's module without its
 // encoder InstanceNorms (zero prior), chosen on validation; alpha kept; output options (metadata, resize).
-// 7: deraining refined by the paper's module without its encoder InstanceNorms (zero prior).
-export const pipelineVersion = "7";
+// 7: deraining refined by the paper's module without its encoder InstanceNorms (zero prior). 8: denoising's
+// reduced module retrained on pairs cut at the test photos' scale.
+export const pipelineVersion = "8";
