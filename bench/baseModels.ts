@@ -5,8 +5,11 @@
 //   - the op-by-op translation the converter made before its optimizer (`optimize: false`, built here into a
 //     temporary folder: the baseline),
 //   - the original TF.js graph on tfjs wasm (at the first tile shape listed only: it takes 10x longer).
-// The first run of each is a warm-up and is not counted. Writes bench/results/base-models.json.
-//   --runs 3   --tiles 256[,512,384x512]   --only denoise   --no-tfjs   --out bench/results/base-models.json
+// The first run of each is a warm-up and is not counted. The baseline and the optimized file are measured in turn,
+// `--rounds` times (order alternating), and the speed-up is the median of the rounds' ratios: on this shared
+// machine the memory-bound baseline's time swings by half between minutes while the optimized file's barely moves,
+// so one round's ratio says as much about the neighbours as about the graphs. Writes bench/results/base-models.json.
+//   --runs 3   --rounds 3   --tiles 256[,512,384x512]   --only denoise   --no-tfjs   --out bench/results/base-models.json
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -23,6 +26,7 @@ const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
+    rounds: { type: "string", default: "3" },
     tiles: { type: "string", default: "256" },
     only: { type: "string" },
     "no-tfjs": { type: "boolean", default: false },
@@ -30,6 +34,7 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
+const rounds = Number(values.rounds);
 const only = values.only?.split(",") as Task[] | undefined;
 const tiles = values.tiles.split(",").map((t) => (t.includes("x") ? t.split("x").map(Number) : [Number(t), Number(t)]) as [number, number]);
 
@@ -65,14 +70,35 @@ async function modelFile(task: Task, height: number, width: number, optimize: bo
   return file;
 }
 
+/** The rounds of one form pooled: all counted runs, the first round's load time and profile, the highest peak. */
+function pooled(measurements: Measurement[], height: number, width: number): Measurement {
+  const runsMs = measurements.flatMap((m) => m.runsMs.slice(1));
+  const tileMsMedian = median(runsMs);
+  return {
+    ...measurements[0]!,
+    runsMs,
+    peakRssMiB: Math.max(...measurements.map((m) => m.peakRssMiB)),
+    tileMsMedian,
+    sPerMegapixel: tileMsMedian / 1000 / ((height * width) / 1e6),
+  };
+}
+
 const fmt = (m: Measurement) => `${(m.tileMsMedian / 1000).toFixed(2)} s/tile ${m.sPerMegapixel.toFixed(1)} s/MP (peak ${m.peakRssMiB.toFixed(0)} MiB)`;
 const rows = [];
 try {
   for (const { task } of maximModels.filter((m) => !only || only.includes(m.task))) {
     for (const [height, width] of tiles) {
       const [baselineFile, optimizedFile] = [await modelFile(task, height, width, false), await modelFile(task, height, width, true)];
-      const baseline = await measure(task, baselineFile, height, width);
-      const optimized = await measure(task, optimizedFile, height, width);
+      const [baselineRounds, optimizedRounds]: [Measurement[], Measurement[]] = [[], []];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? ["baseline", "optimized"] : ["optimized", "baseline"];
+        for (const form of order) {
+          if (form === "baseline") baselineRounds.push(await measure(task, baselineFile, height, width));
+          else optimizedRounds.push(await measure(task, optimizedFile, height, width));
+        }
+      }
+      const speedupPerRound = baselineRounds.map((b, i) => b.tileMsMedian / optimizedRounds[i]!.tileMsMedian);
+      const [baseline, optimized] = [pooled(baselineRounds, height, width), pooled(optimizedRounds, height, width)];
       const first = height === tiles[0]![0] && width === tiles[0]![1];
       const tfjs = values["no-tfjs"] || !first ? undefined : await measure(task, "tfjs-wasm", height, width);
       const row = {
@@ -81,7 +107,8 @@ try {
         optimized,
         baseline,
         ...(tfjs ? { tfjsWasm: tfjs } : {}),
-        speedupOverBaseline: baseline.tileMsMedian / optimized.tileMsMedian,
+        speedupOverBaseline: median(speedupPerRound),
+        speedupPerRound,
         ...(tfjs ? { speedupOverTfjsWasm: tfjs.tileMsMedian / optimized.tileMsMedian } : {}),
       };
       rows.push(row);
@@ -89,7 +116,7 @@ try {
       console.log(`  optimized ${fmt(optimized)}  GEMM-type ${(optimized.profile!.gemmShare * 100).toFixed(0)}%: ${formatOpTimes(optimized.profile!)}`);
       console.log(`  baseline  ${fmt(baseline)}  GEMM-type ${(baseline.profile!.gemmShare * 100).toFixed(0)}%: ${formatOpTimes(baseline.profile!)}`);
       if (tfjs) console.log(`  tfjs-wasm ${fmt(tfjs)}`);
-      console.log(`  optimized vs baseline ${row.speedupOverBaseline.toFixed(2)}x${tfjs ? `, vs tfjs-wasm ${row.speedupOverTfjsWasm!.toFixed(1)}x` : ""}`);
+      console.log(`  optimized vs baseline ${row.speedupOverBaseline.toFixed(2)}x (rounds: ${speedupPerRound.map((r) => r.toFixed(2)).join(", ")})${tfjs ? `, vs tfjs-wasm ${row.speedupOverTfjsWasm!.toFixed(1)}x` : ""}`);
     }
   }
 } finally {
@@ -100,6 +127,6 @@ await mkdir(join(out, ".."), { recursive: true });
 const command = ["npm run bench:models", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
 await writeFile(
   out,
-  `${JSON.stringify({ command, date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, runsCounted: runs, rows }, null, 2)}\n`,
+  `${JSON.stringify({ command, date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, runsCounted: runs, rounds, rows }, null, 2)}\n`,
 );
 console.log(`wrote ${out}`);
