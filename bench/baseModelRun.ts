@@ -3,7 +3,9 @@
 // with the endpoint's session options; afterwards one profiled run gives the op-type breakdown (after the peak
 // RSS is read, so the profiler's session does not count). An optional JSON argument overrides session options
 // (bench/sessionSettings.ts); a model with a batch dimension above 1 runs that many copies of the crop at once.
+// With BENCH_OUTPUT_TO set, the last run's output is written there (raw float32).
 //   tsx bench/baseModelRun.ts <task> <model.onnx | tfjs-wasm> <height> <width> <runs> ['{"intraOpNumThreads":1}']
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { maximModels, packageDir } from "../converter/src/maximModels.js";
@@ -38,11 +40,14 @@ if (runtime === "tfjs-wasm") {
 }
 const loadMs = performance.now() - started;
 const runsMs: number[] = [];
+let output: Float32Array | undefined;
 for (let i = 0; i < Number(runsArg); i++) {
   started = performance.now();
-  await run();
+  output = await run();
   runsMs.push(performance.now() - started);
 }
+// For comparing two files' outputs (bench/baseModels.ts --int8).
+if (process.env["BENCH_OUTPUT_TO"] && output) await writeFile(process.env["BENCH_OUTPUT_TO"], new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
 const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 const profile =
   runtime === "tfjs-wasm" || optionsArg

@@ -1,7 +1,7 @@
 // `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|paper-no-norm|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
 // [--loss l1|mse|psnr] [--harm 0] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
-// (`-reduced` appended for the reduced module, `-harm` with --harm), with a manifest entry that records the exact command, seed, data
+// (`-reduced` appended for the reduced module, `-harm` with --harm, `-seed<S>` for a seed other than 0), with a manifest entry that records the exact command, seed, data
 // and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
 // killed run of the same command stopped (its state is in <cache>/runs/<name>/).
 import { spawn } from "node:child_process";
@@ -43,7 +43,8 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const pairsDir = values.pairs ?? join(cacheDir(), "pairs", task);
 const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
 // Variants of the recipe that are compared side by side get names of their own.
-const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}`;
+// Another seed of the same recipe is another run (its own state and name, `-seed<S>`), for seed-to-seed spread.
+const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}${values.seed === "0" ? "" : `-seed${values.seed}`}`;
 const runDir = join(cacheDir(), "runs", name);
 
 function run(command: string, args: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 // TF.js graph model → ONNX at a fixed input shape [batch, height, width, 3].
 // Input `input` and output `output` are NHWC float32.
 import { storeWeightsAsFp16 } from "./fp16Weights.js";
+import { quantizeMatMuls } from "./int8MatMuls.js";
 import { optimizeGraph, type OptimizeReport } from "./optimize/optimizeGraph.js";
 import { foldShapeNodes, topologicalOrder } from "./shapeFolding.js";
 import { TfToOnnxEmitter, type Precision } from "./tfOpsToOnnx.js";
@@ -18,6 +19,8 @@ export interface ConvertOptions {
    * version 4: the baseline `npm run bench:models` compares against.
    */
   optimize?: boolean;
+  /** Channel MatMuls as int8 DynamicQuantizeMatMul (converter/src/int8MatMuls.ts): measured, not served. */
+  int8MatMuls?: boolean;
   /** Stored in the model's metadata_props. */
   metadata?: Record<string, string>;
   /**
@@ -74,6 +77,7 @@ export async function convertTfjsModel(options: ConvertOptions): Promise<Convert
     else e.b.node("ReduceMean", [kept], [output], { axes, keepdims: 0 });
   }
   if (options.precision === "fp16") storeWeightsAsFp16(e.b);
+  if (options.int8MatMuls) quantizeMatMuls(e.b);
 
   const io = (name: string) => ({ name, dtype: "float32" as const, shape });
   const outputInfo = options.pooledNode ? { name: output, dtype: "float32" as const, shape: [shape[0]!, "channels"] } : io(output);

@@ -5,11 +5,12 @@ import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
 
 const { onnx } = onnxProto;
 
-export type OnnxDtype = "float32" | "float16" | "int32" | "uint32" | "int64" | "bool";
+export type OnnxDtype = "float32" | "float16" | "int8" | "int32" | "uint32" | "int64" | "bool";
 
 const dataType: Record<OnnxDtype, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
+  int8: onnx.TensorProto.DataType.INT8,
   int32: onnx.TensorProto.DataType.INT32,
   uint32: onnx.TensorProto.DataType.UINT32,
   int64: onnx.TensorProto.DataType.INT64,
