@@ -4,8 +4,9 @@
 // 32 px overlap, or only the --tiles shapes (256: the pipeline before oblong tiles), base network, every PTG-RM of
 // the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
 // PSNR, SSIM and "GT-mean" PSNR (brightness matched to the clean photo's first) for the degraded input, the base
-// network, and each refiner (the served one, its zero-prior twin and any other encoder's). Default photos: the 24 held-out test photos (`npm run data:photos`); those runs
-// write bench/results/quality-<task>.json and docs/quality-<task>.png (crops), others (and any --out) to --out.
+// network, and each refiner (the served one, its zero-prior twin and any other encoder's). Default photos: the 24
+// held-out test photos (`npm run data:photos`); those runs write bench/results/quality-<task>.json and
+// docs/quality-<task>.png (crops), others (and any --out) to --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";

@@ -15,11 +15,10 @@ const runs = (await readManifest()).models.flatMap((m) => {
   const t = m.training as { validationCurve?: CurvePoint[]; architecture?: string; secondsPerStep?: number; threads?: number } | undefined;
   return m.role === "refiner" && t?.validationCurve ? [{ name: m.name, task: m.task!, served: m.served ?? false, curve: t.validationCurve, threads: t.threads, secondsPerStep: t.secondsPerStep }] : [];
 });
-const rows = runs.map((r) => ({
+const rows = runs.map(({ curve, ...r }) => ({
   ...r,
-  curve: undefined,
-  atSteps: Object.fromEntries(stepMarks.map((s) => [s, bestGainWithin(r.curve, s, "steps") ?? null])),
-  atSeconds: Object.fromEntries(secondMarks.map((s) => [s, bestGainWithin(r.curve, s, "seconds") ?? null])),
+  atSteps: Object.fromEntries(stepMarks.map((s) => [s, bestGainWithin(curve, s, "steps") ?? null])),
+  atSeconds: Object.fromEntries(secondMarks.map((s) => [s, bestGainWithin(curve, s, "seconds") ?? null])),
 }));
 
 const cell = (g: number | null) => (g === null ? "".padStart(7) : `${g >= 0 ? "+" : ""}${g.toFixed(2)}`.padStart(7));
@@ -33,5 +32,5 @@ for (const task of [...new Set(rows.map((r) => r.task))].sort()) {
   }
 }
 console.log("\n* served. Empty: the run did not get that far.");
-await writeFile(values.out, JSON.stringify({ command: `npm run curves${values.out === "bench/results/training-curves.json" ? "" : ` -- --out ${values.out}`}`, date: new Date().toISOString(), rows: rows.map(({ curve: _, ...r }) => r) }, null, 1) + "\n");
+await writeFile(values.out, JSON.stringify({ command: `npm run curves${values.out === "bench/results/training-curves.json" ? "" : ` -- --out ${values.out}`}`, date: new Date().toISOString(), rows }, null, 1) + "\n");
 console.log(`wrote ${values.out}`);
