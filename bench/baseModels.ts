@@ -107,13 +107,16 @@ const rows = [];
 try {
   for (const { task } of maximModels.filter((m) => !only || only.includes(m.task))) {
     for (const [height, width] of tiles) {
-      const forms = (["baseline", "optimized", ...(values.int8 ? ["int8"] : [])] as Form[]).map((form) => ({ form, rounds: [] as Measurement[] }));
-      for (const f of forms) Object.assign(f, { file: await modelFile(task, height, width, f.form) });
+      const forms: { form: Form; file: string; rounds: Measurement[] }[] = [];
+      for (const form of ["baseline", "optimized", ...(values.int8 ? ["int8"] : [])] as Form[]) {
+        forms.push({ form, file: await modelFile(task, height, width, form), rounds: [] });
+      }
       for (let round = 0; round < rounds; round++) {
         // Each round starts with the next form, so that no form always runs right after the conversion.
         for (let i = 0; i < forms.length; i++) {
-          const f = forms[(i + round) % forms.length]! as (typeof forms)[number] & { file: string };
-          const output = round === 0 && f.form !== "baseline" ? join(scratch, `${f.form}.f32`) : undefined;
+          const f = forms[(i + round) % forms.length]!;
+          // With --int8, the first round keeps the fp32 and int8 outputs for their comparison.
+          const output = values.int8 && round === 0 && f.form !== "baseline" ? join(scratch, `${f.form}.f32`) : undefined;
           f.rounds.push(await measure(task, f.file, height, width, output));
         }
       }

@@ -23,7 +23,13 @@ export function quantizeColumns(w: Float32Array, k: number, n: number): { q: Int
 /** Rewrites the graph in place; returns how many MatMuls became int8 (and how many took their bias along). */
 export function quantizeMatMuls(b: OnnxGraphBuilder): { matMuls: number; biases: number } {
   const readers = new Map<string, GraphNode[]>();
-  for (const node of b.nodes) for (const input of node.inputs) readers.set(input, [...(readers.get(input) ?? []), node]);
+  for (const node of b.nodes) {
+    for (const input of node.inputs) {
+      const list = readers.get(input);
+      if (list) list.push(node);
+      else readers.set(input, [node]);
+    }
+  }
   const removed = new Set<GraphNode>();
   let [matMuls, biases] = [0, 0];
   for (const node of b.nodes) {
@@ -38,7 +44,7 @@ export function quantizeMatMuls(b: OnnxGraphBuilder): { matMuls: number; biases:
       b.addInitializer(`${name}__scale`, { dtype: "float32", shape: [n], raw: new Uint8Array(scales.buffer) }),
       b.addInitializer(`${name}__zero`, { dtype: "int8", shape: [n], raw: new Uint8Array(n) }),
     ];
-    // A bias Add that only this MatMul feeds goes into the kernel's epilogue.
+    // When the product's only reader is an Add of a constant bias, the bias goes into the kernel's epilogue.
     let output = node.outputs[0]!;
     const next = readers.get(output);
     const add = next?.length === 1 && next[0]!.opType === "Add" ? next[0]! : undefined;
