@@ -1,12 +1,13 @@
 // `npm run data:pairs -- --task <t> [--limit N] [--seed 1]`: training pairs for one task's PTG-RM (clean crop,
-// degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/. Needs `npm run data:photos` and the models
+// degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/ (<task>-seed<S>/ for a seed other than 1: another
+// draw of crops and degradations of the same photos, which `npm run train -- --pair-seeds` can add). Needs `npm run data:photos` and the models
 // (`npm run models`). The base network runs once per photo: about 3–6 s each on a 2-core CPU.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readManifest } from "../common/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
-import { buildTrainingPairs } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
+import { buildTrainingPairs, defaultPairsDir } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 
 const { values } = parseArgs({
@@ -27,7 +28,7 @@ const encoders = (await readManifest()).models.filter((m) => m.role === "encoder
 await buildTrainingPairs({
   task,
   photosDir: values.photos,
-  outDir: values.out ?? join(cacheDir(), "pairs", task),
+  outDir: values.out ?? defaultPairsDir(task, Number(values.seed)),
   models: await PipelineModels.load(),
   encoders,
   seed: Number(values.seed),

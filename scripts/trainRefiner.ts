@@ -1,7 +1,9 @@
 // `npm run train -- --task <t> --osf <encoder>|zero [--arch paper|paper-no-norm|reduced] [--steps 3000] [--seed 0] [--lr 3e-4]
-// [--loss l1|mse|psnr] [--harm 0] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run data:pairs`) with
+// [--loss l1|mse|psnr] [--harm 0] [--pair-seeds 1] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run
+// data:pairs`; `--pair-seeds 1,2` trains on two seeds' draws of them together) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
-// (`-reduced` appended for the reduced module, `-harm` with --harm, `-seed<S>` for a seed other than 0), with a manifest entry that records the exact command, seed, data
+// (`-reduced` appended for the reduced module, `-harm` with --harm, `-pairs1-2` with --pair-seeds 1,2, `-seed<S>` for a
+// seed other than 0), with a manifest entry that records the exact command, seed, data
 // and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
 // killed run of the same command stopped (its state is in <cache>/runs/<name>/).
 import { spawn } from "node:child_process";
@@ -12,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
 import { sha256, tritonConfig, writeAtomically, writeManifest } from "../converter/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
+import { defaultPairsDir } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { validationCurve } from "./validationCurve.js";
 
@@ -32,19 +35,25 @@ const { values } = parseArgs({
     threads: { type: "string", default: "2" },
     serve: { type: "boolean", default: false },
     pairs: { type: "string" },
+    "pair-seeds": { type: "string", default: "1" },
   },
 });
 const task = values.task as Task;
 if (!TASKS.includes(task) || !values.osf || !["paper", "paper-no-norm", "reduced"].includes(values.arch)) {
-  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--arch paper|paper-no-norm|reduced] [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--serve]");
+  console.error("usage: npm run train -- --task <lowlight|derain|deblur|denoise> --osf <encoder name>|zero [--arch paper|paper-no-norm|reduced] [--steps N] [--seed S] [--lr L] [--loss l1|mse|psnr] [--harm W] [--pair-seeds 1,2] [--serve]");
   process.exit(2);
 }
 const root = fileURLToPath(new URL("../", import.meta.url));
-const pairsDir = values.pairs ?? join(cacheDir(), "pairs", task);
+const pairSeeds = values["pair-seeds"].split(",").map(Number);
+if (pairSeeds.some((s) => !Number.isInteger(s) || s < 1) || (values.pairs && pairSeeds.length > 1)) {
+  console.error("--pair-seeds takes the seeds of `npm run data:pairs` sets, e.g. 1,2 (and not with --pairs)");
+  process.exit(2);
+}
+const pairsDirs = values.pairs ? [values.pairs] : pairSeeds.map((s) => defaultPairsDir(task, s));
 const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
 // Variants of the recipe that are compared side by side get names of their own.
 // Another seed of the same recipe is another run (its own state and name, `-seed<S>`), for seed-to-seed spread.
-const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}${values.seed === "0" ? "" : `-seed${values.seed}`}`;
+const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}${pairSeeds.length > 1 ? `-pairs${pairSeeds.join("-")}` : ""}${values.seed === "0" ? "" : `-seed${values.seed}`}`;
 const runDir = join(cacheDir(), "runs", name);
 
 function run(command: string, args: string[]): Promise<void> {
@@ -56,7 +65,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 const python = "/usr/bin/python3";
-const trainArgs = ["training/train.py", "--pairs", pairsDir, "--osf", values.osf, "--out", runDir, "--arch", values.arch, "--threads", values.threads, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
+const trainArgs = ["training/train.py", "--pairs", ...pairsDirs, "--osf", values.osf, "--out", runDir, "--arch", values.arch, "--threads", values.threads, "--steps", values.steps, "--seed", values.seed, ...tuningOptions.flatMap((option) => [`--${option}`, values[option]])];
 await run(python, trainArgs);
 const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as {
   osf_dim: number;
@@ -74,7 +83,11 @@ const report = JSON.parse(await readFile(join(runDir, "train.json"), "utf8")) as
 };
 await run(python, ["training/export_onnx.py", "--out", runDir, "--weights", join(runDir, "ptg_rm.pt"), "--osf-dim", String(report.osf_dim), "--arch", values.arch]);
 const onnx = new Uint8Array(await readFile(join(runDir, "ptg_rm.onnx")));
-const pairs = JSON.parse(await readFile(join(pairsDir, "index.json"), "utf8")) as { seed: number; baseModel: { name: string; sha256: string } };
+const pairSets = await Promise.all(
+  pairsDirs.map(async (dir) => JSON.parse(await readFile(join(dir, "index.json"), "utf8")) as { seed: number; baseModel: { name: string; sha256: string } }),
+);
+const pairs = pairSets[0]!;
+if (pairSets.some((p) => p.baseModel.sha256 !== pairs.baseModel.sha256)) throw new Error(`the pair sets ${pairsDirs.join(", ")} were built with different base networks`);
 
 // A module that never beat the base on validation was saved as its step-0 self, the identity: serving it would
 // claim a refinement that changes nothing.
@@ -93,7 +106,10 @@ const entry: ManifestEntry = {
   task,
   role: "refiner",
   source: "trained by this repository (training/train.py)",
-  trainedOn: `synthetic ${task} degradations of the ${report.train_samples} training photos (dataset/photos), base ${pairs.baseModel.name}`,
+  trainedOn:
+    pairSets.length === 1
+      ? `synthetic ${task} degradations of the ${report.train_samples} training photos (dataset/photos), base ${pairs.baseModel.name}`
+      : `${pairSets.length} draws (pair seeds ${pairSets.map((p) => p.seed).join(", ")}) of synthetic ${task} degradations of the training photos (dataset/photos), ${report.train_samples} crops, base ${pairs.baseModel.name}`,
   precision: "fp32",
   file: `${name}/1/model.onnx`,
   sha256: sha256(onnx),
@@ -110,10 +126,10 @@ const entry: ManifestEntry = {
   osfEncoder: values.osf === "zero" ? null : values.osf,
   served: serve || (improved && (previous?.served ?? false)),
   training: {
-    command: `npm run data:pairs -- --task ${task} --seed ${pairs.seed} && npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.arch === "paper" ? "" : ` --arch ${values.arch}`}${tuned}`,
+    command: `${pairSets.map((p) => `npm run data:pairs -- --task ${task} --seed ${p.seed} && `).join("")}npm run train -- --task ${task} --osf ${values.osf} --steps ${values.steps} --seed ${values.seed}${values.arch === "paper" ? "" : ` --arch ${values.arch}`}${tuned}${pairSets.length > 1 ? ` --pair-seeds ${pairSets.map((p) => p.seed).join(",")}` : ""}`,
     architecture: values.arch,
     seed: Number(values.seed),
-    pairsSeed: pairs.seed,
+    ...(pairSets.length === 1 ? { pairsSeed: pairs.seed } : { pairsSeeds: pairSets.map((p) => p.seed) }),
     steps: Number(values.steps),
     device: report.device,
     seconds: report.seconds,

@@ -48,3 +48,16 @@ def load_pairs(directory: str, osf: str):
         return tensors
 
     return stack(splits["train"]), stack(splits["val"]), dim, index
+
+
+def load_pair_sets(directories, osf: str):
+    """`load_pairs` over several sets of the same task (e.g. two seeds' draws of crops and degradations of the same
+    photos), their splits concatenated. The pair builder holds out the same photos for validation whatever the
+    seed, so no photo is in one set's training split and another's validation split."""
+    loaded = [load_pairs(d, osf) for d in directories]
+    first = loaded[0][3]
+    for directory, (_, _, _, index) in zip(directories, loaded):
+        if (index["task"], index["cropSize"], index["encoders"]) != (first["task"], first["cropSize"], first["encoders"]):
+            raise SystemExit(f"{directory} is not a pair set of the same task, crop size and encoders as {directories[0]}")
+    concat = lambda split: {k: torch.cat([sets[split][k] for sets in loaded]) for k in loaded[0][split]}
+    return concat(0), concat(1), loaded[0][2], first

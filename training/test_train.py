@@ -9,7 +9,7 @@ import unittest
 import numpy as np
 import torch
 
-from pairs import load_pairs
+from pairs import load_pair_sets, load_pairs
 from error_stats import error_stats
 from ptg_rm import position_map
 from train import LOSSES, augment, harm_loss, positions, psnr_loss
@@ -53,6 +53,17 @@ class LoadPairsTest(unittest.TestCase):
             _, _, zero_dim, _ = load_pairs(d, "zero")
             self.assertEqual(zero_dim, 8)
             self.assertEqual(float(load_pairs(d, "zero")[0]["osf"].abs().sum()), 0.0)
+
+    def test_several_sets_are_concatenated_split_by_split(self):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b, tempfile.TemporaryDirectory() as c:
+            write_pairs(a)
+            write_pairs(b, samples=5)
+            train, val, dim, index = load_pair_sets([a, b], "osf-a")
+            self.assertEqual((train["clean"].shape[0], val["clean"].shape[0], dim), (4 + 3, 2 + 2, 8))
+            self.assertTrue(torch.equal(train["base"][4:], load_pairs(b, "osf-a")[0]["base"]))
+            write_pairs(c, dims={"osf-b": 8})
+            with self.assertRaises(SystemExit):
+                load_pair_sets([a, c], "zero")
 
 
 class LossTest(unittest.TestCase):

@@ -1,6 +1,6 @@
 """Trains one PTG-RM on a training-pair set (the base network frozen: its outputs are precomputed in the set).
 
-    /usr/bin/python3 training/train.py --pairs DIR --osf osf-mobilenetv2|zero --out DIR [--arch paper|reduced]
+    /usr/bin/python3 training/train.py --pairs DIR [DIR ...] --osf osf-mobilenetv2|zero --out DIR [--arch paper|reduced]
         [--steps 3000] [--patch 128] [--batch 8] [--lr 3e-4] [--loss l1|mse|psnr] [--seed 0] [--threads 2]
 
 L1 (default), MSE or PSNR loss on random patches with flips and 90-degree rotations; Adam with cosine decay. Each
@@ -19,7 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from pairs import load_pairs
+from pairs import load_pair_sets
 from ptg_rm import ARCHITECTURES, parameter_count, position_map
 
 
@@ -89,7 +89,7 @@ def evaluate(model, split, batch=8):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pairs", required=True)
+    parser.add_argument("--pairs", required=True, nargs="+", help="one pair set, or several of the same task to train on together")
     parser.add_argument("--osf", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="paper")
@@ -109,7 +109,7 @@ def main():
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    train, val, osf_dim, index = load_pairs(args.pairs, args.osf)
+    train, val, osf_dim, index = load_pair_sets(args.pairs, args.osf)
     size = train["clean"].shape[-1]
     print(f"{index['task']}: {train['clean'].shape[0]} training and {val['clean'].shape[0]} validation crops of {size}x{size}, "
           f"osf {args.osf} ({osf_dim}), device {device}", flush=True)

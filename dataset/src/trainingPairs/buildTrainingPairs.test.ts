@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PipelineModels } from "../../../endpoint/src/pipelineModels.js";
 import { degrade } from "../degradations/index.js";
-import { buildTrainingPairs, darkTrainingPhotos, type TrainingSample } from "./buildTrainingPairs.js";
+import { buildTrainingPairs, darkTrainingPhotos, defaultPairsDir, type TrainingSample } from "./buildTrainingPairs.js";
 
 let dir: string;
 const photos = [
@@ -31,6 +31,11 @@ afterAll(async () => {
 });
 
 describe("training pairs", () => {
+  it("keeps another seed's draw apart from the default set", () => {
+    expect(defaultPairsDir("derain", 1, "/c")).toBe(join("/c", "pairs", "derain"));
+    expect(defaultPairsDir("derain", 2, "/c")).toBe(join("/c", "pairs", "derain-seed2"));
+  });
+
   it("writes crops, base outputs and OSF vectors per photo, skips too-dark photos for low light, and resumes", { timeout: 120_000 }, async () => {
     const models = await PipelineModels.load();
     const outDir = join(dir, "pairs");

@@ -7,6 +7,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { degrade, deriveSeed, Rng, type Task } from "../degradations/index.js";
+import { cacheDir } from "../cacheDir.js";
 import { writeFileAtomically } from "../writeFileAtomically.js";
 import type { PipelineModels } from "../../../endpoint/src/pipelineModels.js";
 
@@ -50,6 +51,14 @@ export interface TrainingSample {
  * further teaches nothing.
  */
 export const darkTrainingPhotos = ["e17_Foggy-Trees", "e17_Mountain", "e17_Peaks", "e17_Sunset-Clouds", "e17_Lichen-Branches"];
+
+/**
+ * Where `npm run data:pairs` writes a task's pairs: `<cache>/pairs/<task>` for the default seed 1, `<task>-seed<S>`
+ * for another seed (another draw of crops and degradations of the same photos, so a set of its own).
+ */
+export function defaultPairsDir(task: Task, seed: number, cache = cacheDir()): string {
+  return join(cache, "pairs", seed === 1 ? task : `${task}-seed${seed}`);
+}
 
 function bytesOf(array: Float32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
