@@ -36,6 +36,16 @@ describe("training pairs", () => {
     expect(defaultPairsDir("derain", 2, "/c")).toBe(join("/c", "pairs", "derain-seed2"));
   });
 
+  it("holds out the same photos for validation whatever the seed, so draws can be trained on together", { timeout: 120_000 }, async () => {
+    const models = await PipelineModels.load();
+    const build = (seed: number) =>
+      buildTrainingPairs({ task: "derain", photosDir: join(dir, "photos"), outDir: join(dir, `split-${seed}`), models, encoders: [], seed, validationEvery: 2, log: () => {} });
+    const splits = (samples: TrainingSample[]) => Object.fromEntries(samples.map((s) => [s.name, s.split]));
+    const [one, two] = [await build(1), await build(2)];
+    expect(splits(two)).toEqual(splits(one));
+    expect(two.map((s) => s.seed)).not.toEqual(one.map((s) => s.seed));
+  });
+
   it("writes crops, base outputs and OSF vectors per photo, skips too-dark photos for low light, and resumes", { timeout: 120_000 }, async () => {
     const models = await PipelineModels.load();
     const outDir = join(dir, "pairs");

@@ -60,6 +60,13 @@ export function defaultPairsDir(task: Task, seed: number, cache = cacheDir()): s
   return join(cache, "pairs", seed === 1 ? task : `${task}-seed${seed}`);
 }
 
+/**
+ * The photos held out for validation are drawn with this seed whatever the set's own seed (1, the default set's,
+ * so that set is as it was): sets of other seeds, trained on together with it, then hold out the same photos, and
+ * no validation photo is in another set's training split.
+ */
+const VALIDATION_SPLIT_SEED = 1;
+
 function bytesOf(array: Float32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
@@ -158,7 +165,7 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
     }
     const sample: TrainingSample = {
       name: photo.name,
-      split: deriveSeed(seed, photo.name, "validation") % validationEvery === 0 ? "val" : "train",
+      split: deriveSeed(VALIDATION_SPLIT_SEED, photo.name, "validation") % validationEvery === 0 ? "val" : "train",
       seed: photoSeed,
       crop: { top, left },
       sceneSize: { width: scene.width, height: scene.height },
