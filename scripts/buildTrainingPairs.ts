@@ -1,4 +1,4 @@
-// `npm run data:pairs -- --task <t> [--limit N] [--seed 1]`: training pairs for one task's PTG-RM (clean crop,
+// `npm run data:pairs -- --task <t> [--limit N] [--seed 1] [--validation-only]`: training pairs for one task's PTG-RM (clean crop,
 // degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/ (<task>-seed<S>/ for a seed other than 1: another
 // draw of crops and degradations of the same photos, which `npm run train -- --pair-seeds` can add). Needs `npm run data:photos` and the models
 // (`npm run models`). The base network runs once per photo: about 3–6 s each on a 2-core CPU.
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     photos: { type: "string", default: join(cacheDir(), "photos") },
     out: { type: "string" },
+    "validation-only": { type: "boolean", default: false },
   },
 });
 const task = values.task as Task;
@@ -33,4 +34,5 @@ await buildTrainingPairs({
   encoders,
   seed: Number(values.seed),
   ...(values.limit ? { limit: Number(values.limit) } : {}),
+  validationOnly: values["validation-only"],
 });

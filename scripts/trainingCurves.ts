@@ -1,7 +1,8 @@
 // `npm run curves [-- --out bench/results/training-curves.json]`: the refiners' validation curves from
 // models/manifest.json, compared per task at equal steps and at equal wall-clock time (the gain of the module each
 // run would have kept by then). Seconds compare only between runs that had the machine to themselves with the
-// same threads; the table prints each run's threads and seconds per step so the reader can tell.
+// same threads; the table prints each run's threads and seconds per step so the reader can tell, and gains compare
+// only between runs validated on the same crops (the crops column: runs on two pair draws validate on both).
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { readManifest } from "../common/src/modelRepository.js";
@@ -12,8 +13,10 @@ const stepMarks = [250, 500, 1000, 1500, 2000, 3000];
 const secondMarks = [150, 300, 450, 600, 900, 1200];
 
 const runs = (await readManifest()).models.flatMap((m) => {
-  const t = m.training as { validationCurve?: CurvePoint[]; architecture?: string; secondsPerStep?: number; threads?: number } | undefined;
-  return m.role === "refiner" && t?.validationCurve ? [{ name: m.name, task: m.task!, served: m.served ?? false, curve: t.validationCurve, threads: t.threads, secondsPerStep: t.secondsPerStep }] : [];
+  const t = m.training as { validationCurve?: CurvePoint[]; secondsPerStep?: number; threads?: number; validationSamples?: number } | undefined;
+  return m.role === "refiner" && t?.validationCurve
+    ? [{ name: m.name, task: m.task!, served: m.served ?? false, curve: t.validationCurve, validationCrops: t.validationSamples, threads: t.threads, secondsPerStep: t.secondsPerStep }]
+    : [];
 });
 const rows = runs.map(({ curve, ...r }) => ({
   ...r,
@@ -24,10 +27,10 @@ const rows = runs.map(({ curve, ...r }) => ({
 const cell = (g: number | null) => (g === null ? "".padStart(7) : `${g >= 0 ? "+" : ""}${g.toFixed(2)}`.padStart(7));
 for (const task of [...new Set(rows.map((r) => r.task))].sort()) {
   console.log(`\n${task}: best validation gain (dB) kept by step / by second`);
-  console.log(`${"refiner".padEnd(46)}${stepMarks.map((s) => `${s}`.padStart(7)).join("")}  |${secondMarks.map((s) => `${s}s`.padStart(7)).join("")}  threads  s/step`);
+  console.log(`${"refiner".padEnd(46)}${stepMarks.map((s) => `${s}`.padStart(7)).join("")}  |${secondMarks.map((s) => `${s}s`.padStart(7)).join("")}  crops  threads  s/step`);
   for (const r of rows.filter((x) => x.task === task)) {
     console.log(
-      `${(r.name + (r.served ? " *" : "")).padEnd(46)}${stepMarks.map((s) => cell(r.atSteps[s]!)).join("")}  |${secondMarks.map((s) => cell(r.atSeconds[s]!)).join("")}  ${String(r.threads ?? "?").padStart(7)}  ${r.secondsPerStep ?? "?"}`,
+      `${(r.name + (r.served ? " *" : "")).padEnd(46)}${stepMarks.map((s) => cell(r.atSteps[s]!)).join("")}  |${secondMarks.map((s) => cell(r.atSeconds[s]!)).join("")}  ${String(r.validationCrops ?? "?").padStart(5)}  ${String(r.threads ?? "?").padStart(7)}  ${r.secondsPerStep ?? "?"}`,
     );
   }
 }

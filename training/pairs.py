@@ -56,7 +56,9 @@ def load_pair_sets(directories, osf: str):
     seed, so no photo is in one set's training split and another's validation split."""
     loaded = [load_pairs(d, osf) for d in directories]
     first = loaded[0][3]
-    for directory, (_, _, _, index) in zip(directories, loaded):
+    for directory, (train, _, _, index) in zip(directories, loaded):
+        if train["clean"].shape[0] == 0:
+            raise SystemExit(f"{directory} has no training crops (built with --validation-only?): build it whole to train on it")
         if (index["task"], index["cropSize"], index["encoders"]) != (first["task"], first["cropSize"], first["encoders"]):
             raise SystemExit(f"{directory} is not a pair set of the same task, crop size and encoders as {directories[0]}")
     concat = lambda split: {k: torch.cat([sets[split][k] for sets in loaded]) for k in loaded[0][split]}

@@ -38,12 +38,16 @@ describe("training pairs", () => {
 
   it("holds out the same photos for validation whatever the seed, so draws can be trained on together", { timeout: 120_000 }, async () => {
     const models = await PipelineModels.load();
-    const build = (seed: number) =>
-      buildTrainingPairs({ task: "derain", photosDir: join(dir, "photos"), outDir: join(dir, `split-${seed}`), models, encoders: [], seed, validationEvery: 2, log: () => {} });
+    const build = (seed: number, validationOnly = false) =>
+      buildTrainingPairs({ task: "derain", photosDir: join(dir, "photos"), outDir: join(dir, `split-${seed}`), models, encoders: [], seed, validationEvery: 2, validationOnly, log: () => {} });
     const splits = (samples: TrainingSample[]) => Object.fromEntries(samples.map((s) => [s.name, s.split]));
     const [one, two] = [await build(1), await build(2)];
     expect(splits(two)).toEqual(splits(one));
     expect(two.map((s) => s.seed)).not.toEqual(one.map((s) => s.seed));
+    // More validation crops without the training ones: the same held-out photos, nothing else.
+    const three = await build(3, true);
+    expect(three.length).toBeGreaterThan(0);
+    expect(three.map((s) => s.name).sort()).toEqual(one.filter((s) => s.split === "val").map((s) => s.name).sort());
   });
 
   it("writes crops, base outputs and OSF vectors per photo, skips too-dark photos for low light, and resumes", { timeout: 120_000 }, async () => {

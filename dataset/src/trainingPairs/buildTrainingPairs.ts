@@ -33,6 +33,8 @@ export interface TrainingPairsOptions {
   /** Every n-th photo (by name hash) is held out for validation. */
   validationEvery?: number;
   limit?: number;
+  /** Only the photos held out for validation: more validation crops (another seed's draw) without the training ones. */
+  validationOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -66,6 +68,10 @@ export function defaultPairsDir(task: Task, seed: number, cache = cacheDir()): s
  * no validation photo is in another set's training split.
  */
 const VALIDATION_SPLIT_SEED = 1;
+
+function splitOf(name: string, validationEvery: number): TrainingSample["split"] {
+  return deriveSeed(VALIDATION_SPLIT_SEED, name, "validation") % validationEvery === 0 ? "val" : "train";
+}
 
 function bytesOf(array: Float32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -106,6 +112,7 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
   const index = JSON.parse(await readFile(join(photosDir, "index.json"), "utf8")) as { files: PhotoIndexEntry[] };
   let photos = index.files
     .filter((f) => f.split === "train" && !(task === "lowlight" && darkTrainingPhotos.includes(f.name)))
+    .filter((f) => !options.validationOnly || splitOf(f.name, validationEvery) === "val")
     // A seeded shuffle, so that `limit` takes a fair sample of every package rather than the first names.
     .map((photo) => ({ photo, key: deriveSeed(seed, photo.name, "order") }))
     .sort((a, b) => a.key - b.key)
@@ -165,7 +172,7 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
     }
     const sample: TrainingSample = {
       name: photo.name,
-      split: deriveSeed(VALIDATION_SPLIT_SEED, photo.name, "validation") % validationEvery === 0 ? "val" : "train",
+      split: splitOf(photo.name, validationEvery),
       seed: photoSeed,
       crop: { top, left },
       sceneSize: { width: scene.width, height: scene.height },
