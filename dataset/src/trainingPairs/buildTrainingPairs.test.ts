@@ -47,6 +47,8 @@ describe("training pairs", () => {
     // More validation crops without the training ones: the same held-out photos, nothing else.
     const three = await build(3, true);
     expect(three.length).toBeGreaterThan(0);
+    // Over a whole set it keeps the training crops already built.
+    expect(splits(await build(1, true))).toEqual(splits(one));
     expect(three.map((s) => s.name).sort()).toEqual(one.filter((s) => s.split === "val").map((s) => s.name).sort());
   });
 

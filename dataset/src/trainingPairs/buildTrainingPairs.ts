@@ -33,7 +33,8 @@ export interface TrainingPairsOptions {
   /** Every n-th photo (by name hash) is held out for validation. */
   validationEvery?: number;
   limit?: number;
-  /** Only the photos held out for validation: more validation crops (another seed's draw) without the training ones. */
+  /** Build only the photos held out for validation (more validation crops from another seed's draw, without the
+   * training ones); training crops already in the set are kept. */
   validationOnly?: boolean;
   log?: (line: string) => void;
 }
@@ -112,7 +113,6 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
   const index = JSON.parse(await readFile(join(photosDir, "index.json"), "utf8")) as { files: PhotoIndexEntry[] };
   let photos = index.files
     .filter((f) => f.split === "train" && !(task === "lowlight" && darkTrainingPhotos.includes(f.name)))
-    .filter((f) => !options.validationOnly || splitOf(f.name, validationEvery) === "val")
     // A seeded shuffle, so that `limit` takes a fair sample of every package rather than the first names.
     .map((photo) => ({ photo, key: deriveSeed(seed, photo.name, "order") }))
     .sort((a, b) => a.key - b.key)
@@ -128,6 +128,8 @@ export async function buildTrainingPairs(options: TrainingPairsOptions): Promise
   for (const [i, photo] of photos.entries()) {
     const marker = join(outDir, `${photo.name}.json`);
     const existing = await readFile(marker, "utf8").then((text) => JSON.parse(text) as TrainingSample, () => undefined);
+    // Training crops already built stay in the index; only missing ones are skipped.
+    if (!existing && options.validationOnly && splitOf(photo.name, validationEvery) === "train") continue;
     const missingEncoders = encoderModels.filter((e) => !existing?.files.osf[e.entry.name]);
     if (existing && missingEncoders.length === 0) {
       samples.push(existing);
