@@ -48,9 +48,12 @@ for (const seed of pairSeeds) {
     const degraded = Float32Array.from(await read(sample.files.degraded), (v) => v / 255);
     const base = await floats(sample.files.base);
     const window = { at: sample.crop, imageHeight: sample.sceneSize.height, imageWidth: sample.sceneSize.width };
+    // Each encoder's vector read once per crop, however many refiners take it.
+    const osfOf = new Map<string, Float32Array>();
+    for (const encoder of new Set(refiners.flatMap((r) => (r.osfEncoder ? [r.osfEncoder] : [])))) osfOf.set(encoder, await floats(sample.files.osf[encoder]!));
     const refined: Record<string, number> = {};
     for (const refiner of refiners) {
-      const osf = refiner.osfEncoder ? await floats(sample.files.osf[refiner.osfEncoder]!) : new Float32Array(refiner.osfDim);
+      const osf = refiner.osfEncoder ? osfOf.get(refiner.osfEncoder)! : new Float32Array(refiner.osfDim);
       refined[refiner.entry.name] = psnr(await refiner.run(base, degraded, osf, tile, window), clean);
     }
     crops.push({ set: seed, name: sample.name, base: psnr(base, clean), refined });
