@@ -2,8 +2,8 @@
 // [--loss l1|mse|psnr] [--harm 0] [--pair-seeds 1] [--serve]`: trains one PTG-RM on the task's training pairs (`npm run
 // data:pairs`; `--pair-seeds 1,2` trains on two seeds' draws of them together) with
 // Debian's PyTorch, exports it to ONNX and installs it in models/ as `ptgrm-<task>-<encoder without "osf-"|zero>`
-// (`-reduced` appended for the reduced module, `-harm` with --harm, `-pairs1-2` with --pair-seeds 1,2, `-seed<S>` for a
-// seed other than 0), with a manifest entry that records the exact command, seed, data
+// (`-reduced` appended for the reduced module, `-harm` with --harm, `-pairs1-2` with --pair-seeds 1,2, `-steps<N>` for
+// other than 3000 steps, `-seed<S>` for a seed other than 0), with a manifest entry that records the exact command, seed, data
 // and validation scores. `--serve` makes it the refiner the endpoint uses for the task. Training resumes where a
 // killed run of the same command stopped (its state is in <cache>/runs/<name>/).
 import { spawn } from "node:child_process";
@@ -53,7 +53,7 @@ const pairsDirs = values.pairs ? [values.pairs] : pairSeeds.map((s) => defaultPa
 const variant = values.osf === "zero" ? "zero" : values.osf.replace(/^osf-/, "");
 // Variants of the recipe that are compared side by side get names of their own.
 // Another seed of the same recipe is another run (its own state and name, `-seed<S>`), for seed-to-seed spread.
-const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}${pairSeeds.length > 1 ? `-pairs${pairSeeds.join("-")}` : ""}${values.seed === "0" ? "" : `-seed${values.seed}`}`;
+const name = `ptgrm-${task}-${variant}${values.arch === "paper" ? "" : `-${values.arch}`}${values.harm === tuningDefaults.harm ? "" : "-harm"}${pairSeeds.length > 1 ? `-pairs${pairSeeds.join("-")}` : ""}${values.steps === "3000" ? "" : `-steps${values.steps}`}${values.seed === "0" ? "" : `-seed${values.seed}`}`;
 const runDir = join(cacheDir(), "runs", name);
 
 function run(command: string, args: string[]): Promise<void> {
