@@ -3,15 +3,17 @@
 // the crops train.py validates on, with train.py's measure (PSNR of the clamped float output per crop), through the
 // endpoint's ONNX sessions. Modules trained on different pair draws, whose own validation scores cover different
 // crops, are so compared on one larger set: mean gain over the base, crops worse by > 0.1 dB, and each module
-// against the served one, crop by crop (bootstrap interval, sign-flip p).
+// against the served one, crop by crop (bootstrap interval, sign-flip p). train.py keeps each run's best step on its
+// own sets' validation crops, which biases its score there upward; so each module is also scored on the sets it was not
+// selected on ("unseen"), and compared with the served module on the crops neither was selected on.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readManifest } from "../common/src/modelRepository.js";
+import { readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { defaultPairsDir, type TrainingSample } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
-import { pairedComparison } from "./pairedComparison.js";
+import { pairedComparison, type PairedComparison } from "./pairedComparison.js";
 
 const { values } = parseArgs({ options: { task: { type: "string" }, "pair-seeds": { type: "string", default: "1" }, out: { type: "string" } } });
 const task = values.task as Task;
@@ -61,14 +63,28 @@ for (const seed of pairSeeds) {
   console.log(`pair seed ${seed}: ${crops.filter((c) => c.set === seed).length} validation crops (${dir})`);
 }
 
+/** The pair sets whose validation crops chose the run's checkpoint (the default set for runs that do not record one). */
+function selectedOn(entry: ManifestEntry): number[] {
+  const training = entry.training ?? {};
+  return (training.pairsSeeds as number[] | undefined) ?? [(training.pairsSeed as number | undefined) ?? 1];
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (x: number) => Number(x.toFixed(3));
+const signed = (x: number, digits: number) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+const summarise = (c: PairedComparison) => ({ mean: round(c.meanDifference), ci95: c.ci95.map(round), p: Number(c.pValue.toFixed(4)), ahead: c.wins, behind: c.losses });
 const summary = Object.fromEntries(
   entries.map((e) => {
     const gains = crops.map((c) => c.refined[e.name]! - c.base);
     const vsServed =
       served && e.name !== served
         ? pairedComparison(crops.map((c) => c.refined[e.name]!), crops.map((c) => c.refined[served]!), { tie: 0.1 })
+        : undefined;
+    const unseen = crops.filter((c) => !selectedOn(e).includes(c.set));
+    const unseenByBoth = served ? unseen.filter((c) => !selectedOn(entries.find((s) => s.name === served)!).includes(c.set)) : [];
+    const vsServedUnseen =
+      served && e.name !== served && unseenByBoth.length > 1
+        ? pairedComparison(unseenByBoth.map((c) => c.refined[e.name]!), unseenByBoth.map((c) => c.refined[served]!), { tie: 0.1 })
         : undefined;
     return [
       e.name,
@@ -77,9 +93,12 @@ const summary = Object.fromEntries(
         // Per pair set, so a run's own validation score (over the sets it was trained with) can be checked here.
         gainPerPairSeed: Object.fromEntries(pairSeeds.map((s) => [s, round(mean(crops.filter((c) => c.set === s).map((c) => c.refined[e.name]! - c.base)))])),
         cropsWorseBy01dB: gains.filter((g) => g < -0.1).length,
-        ...(vsServed
-          ? { minusServed: { mean: round(vsServed.meanDifference), ci95: vsServed.ci95.map(round), p: Number(vsServed.pValue.toFixed(4)), ahead: vsServed.wins, behind: vsServed.losses } }
+        ...(vsServed ? { minusServed: summarise(vsServed) } : {}),
+        selectedOnPairSeeds: selectedOn(e),
+        ...(unseen.length > 0
+          ? { unseen: { crops: unseen.length, gainOverBase: round(mean(unseen.map((c) => c.refined[e.name]! - c.base))), cropsWorseBy01dB: unseen.filter((c) => c.refined[e.name]! - c.base < -0.1).length } }
           : {}),
+        ...(vsServedUnseen ? { minusServedOnCropsNeitherWasSelectedOn: { crops: unseenByBoth.length, ...summarise(vsServedUnseen) } } : {}),
       },
     ];
   }),
@@ -87,7 +106,14 @@ const summary = Object.fromEntries(
 console.log(`${task}: ${crops.length} validation crops, base ${mean(crops.map((c) => c.base)).toFixed(3)} dB; gain over the base, crops worse by > 0.1 dB, minus the served module (${served ?? "none"}):`);
 for (const [name, s] of Object.entries(summary).sort((a, b) => b[1].gainOverBase - a[1].gainOverBase)) {
   const vs = "minusServed" in s && s.minusServed ? `  ${s.minusServed.mean >= 0 ? "+" : ""}${s.minusServed.mean.toFixed(2)} (${s.minusServed.ci95.join(" to ")}, p ${s.minusServed.p})` : name === served ? "  (served)" : "";
-  console.log(`  ${name.padEnd(48)} ${s.gainOverBase >= 0 ? "+" : ""}${s.gainOverBase.toFixed(3)}  ${String(s.cropsWorseBy01dB).padStart(2)} worse${vs}`);
+  console.log(`  ${name.padEnd(48)} ${signed(s.gainOverBase, 3)}  ${String(s.cropsWorseBy01dB).padStart(2)} worse${vs}`);
+}
+console.log("on the pair sets each module was not selected on (unseen): gain, crops worse, minus the served module on the crops neither was selected on:");
+for (const [name, s] of Object.entries(summary).sort((a, b) => (b[1].unseen?.gainOverBase ?? -Infinity) - (a[1].unseen?.gainOverBase ?? -Infinity))) {
+  if (!s.unseen) continue;
+  const vs = s.minusServedOnCropsNeitherWasSelectedOn;
+  const versus = vs ? `  ${signed(vs.mean, 2)} (${vs.ci95.join(" to ")}, p ${vs.p}, ${vs.crops} crops)` : name === served ? "  (served)" : "";
+  console.log(`  ${name.padEnd(48)} ${signed(s.unseen.gainOverBase, 3)} on ${s.unseen.crops}  ${String(s.unseen.cropsWorseBy01dB).padStart(2)} worse${versus}`);
 }
 if (values.out) {
   const command = `npx tsx bench/validationScores.ts --task ${task} --pair-seeds ${pairSeeds.join(",")} --out ${values.out}`;
