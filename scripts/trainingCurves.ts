@@ -9,8 +9,8 @@ import { readManifest } from "../common/src/modelRepository.js";
 import { bestGainWithin, type CurvePoint } from "./validationCurve.js";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "bench/results/training-curves.json" } } });
-const stepMarks = [250, 500, 1000, 1500, 2000, 3000];
-const secondMarks = [150, 300, 450, 600, 900, 1200];
+const stepMarks = [250, 500, 1000, 1500, 2000, 3000, 4500, 6000];
+const secondMarks = [150, 300, 450, 600, 900, 1200, 1800, 2400];
 
 const runs = (await readManifest()).models.flatMap((m) => {
   const t = m.training as { validationCurve?: CurvePoint[]; secondsPerStep?: number; threads?: number; validationSamples?: number } | undefined;
@@ -27,10 +27,10 @@ const rows = runs.map(({ curve, ...r }) => ({
 const cell = (g: number | null) => (g === null ? "".padStart(7) : `${g >= 0 ? "+" : ""}${g.toFixed(2)}`.padStart(7));
 for (const task of [...new Set(rows.map((r) => r.task))].sort()) {
   console.log(`\n${task}: best validation gain (dB) kept by step / by second`);
-  console.log(`${"refiner".padEnd(46)}${stepMarks.map((s) => `${s}`.padStart(7)).join("")}  |${secondMarks.map((s) => `${s}s`.padStart(7)).join("")}  crops  threads  s/step`);
+  console.log(`${"refiner".padEnd(50)}${stepMarks.map((s) => `${s}`.padStart(7)).join("")}  |${secondMarks.map((s) => `${s}s`.padStart(7)).join("")}  crops  threads  s/step`);
   for (const r of rows.filter((x) => x.task === task)) {
     console.log(
-      `${(r.name + (r.served ? " *" : "")).padEnd(46)}${stepMarks.map((s) => cell(r.atSteps[s]!)).join("")}  |${secondMarks.map((s) => cell(r.atSeconds[s]!)).join("")}  ${String(r.validationCrops ?? "?").padStart(5)}  ${String(r.threads ?? "?").padStart(7)}  ${r.secondsPerStep ?? "?"}`,
+      `${(r.name + (r.served ? " *" : "")).padEnd(50)}${stepMarks.map((s) => cell(r.atSteps[s]!)).join("")}  |${secondMarks.map((s) => cell(r.atSeconds[s]!)).join("")}  ${String(r.validationCrops ?? "?").padStart(5)}  ${String(r.threads ?? "?").padStart(7)}  ${r.secondsPerStep ?? "?"}`,
     );
   }
 }
