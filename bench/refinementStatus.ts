@@ -37,7 +37,7 @@ for (const task of TASKS) {
   const priors = Object.entries(results.priorVsZeroPrior).sort((a, b) => b[1].meanDifference - a[1].meanDifference);
   const describe = (p: (typeof priors)[number] | undefined, none: string) =>
     p ? `${p[0]}: ${signed(p[1].meanDifference)} (${p[1].ci95.map(signed).join(" to ")}, p ${p[1].pValue})` : none;
-  const onServed = describe(priors.find(([, c]) => c.twin === served), "none trained");
+  const onServed = describe(priors.find(([, c]) => c.twin === served), "none in this eval run");
   console.log(
     `| ${task} | ${served} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${results.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
   );
