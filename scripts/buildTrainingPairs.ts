@@ -1,11 +1,12 @@
-// `npm run data:pairs -- --task <t> [--limit N] [--seed 1] [--validation-only]`: training pairs for one task's PTG-RM (clean crop,
-// degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/ (<task>-seed<S>/ for a seed other than 1: another
-// draw of crops and degradations of the same photos, which `npm run train -- --pair-seeds` can add). Needs `npm run data:photos` and the models
-// (`npm run models`). The base network runs once per photo: about 3–6 s each on a 2-core CPU.
-import { existsSync } from "node:fs";
+// `npm run data:pairs -- --task <t> [--limit N] [--seed 1] [--validation-only]`: training pairs for one task's PTG-RM
+// (clean crop, degraded crop, base output, OSF vectors), in <cache>/pairs/<task>/ (<task>-seed<S>/ for a seed other
+// than 1: another draw of crops and degradations of the same photos, which `npm run train -- --pair-seeds` can add).
+// Needs `npm run data:photos`; builds the task's base network and the encoders when models/ lacks them. The base
+// network runs once per photo: about 3–6 s each on a 2-core CPU.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readManifest, repositoryDir } from "../common/src/modelRepository.js";
+import { readManifest } from "../common/src/modelRepository.js";
+import { buildModelRepository } from "../converter/src/buildModelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { buildTrainingPairs, defaultPairsDir } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
@@ -26,14 +27,13 @@ if (!TASKS.includes(task)) {
   console.error(`--task must be one of ${TASKS.join(", ")}`);
   process.exit(2);
 }
-const encoderEntries = (await readManifest()).models.filter((m) => m.role === "encoder");
-// Every encoder's vector is stored with each pair; say what is missing before the first photo's base run.
-const missing = encoderEntries.filter((m) => !existsSync(join(repositoryDir, m.file))).map((m) => m.name);
-if (missing.length > 0) {
-  console.error(`models/ lacks ${missing.join(", ")}: run \`npm run models\` first`);
+// The task's base network and every encoder (each pair stores every encoder's vector), built when missing, as
+// `npm start` does, so that a fresh checkout fails here with the converter's message rather than mid-run.
+if (await buildModelRepository({ tasks: [task], encoders: true, log: (line) => console.log(`  ${line}`) })) {
+  console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
 }
-const encoders = encoderEntries.map((m) => m.name);
+const encoders = (await readManifest()).models.filter((m) => m.role === "encoder").map((m) => m.name);
 await buildTrainingPairs({
   task,
   photosDir: values.photos,
