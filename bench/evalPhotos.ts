@@ -9,6 +9,9 @@ import { decodeImage, type DecodedImage } from "../endpoint/src/restorePipeline.
 
 export const defaultPhotosDir = (): string => join(cacheDir(), "photos", "test");
 
+/** The degradation seed the published quality results use (`npm run eval`'s default). */
+export const defaultEvalSeed = 7;
+
 /** Sorted image files in a folder; exits with a clear message when there are none. */
 export async function listPhotos(dir: string, limit?: number): Promise<string[]> {
   let files = (await readdir(dir).catch(() => [] as string[]))

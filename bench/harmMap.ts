@@ -1,9 +1,9 @@
 // `npx tsx bench/harmMap.ts --task <t> --photo <test photo name> [--refiner <name>] [--out DIR]`: where on one test
 // photo a refiner does worse than its base network. Runs the photo through the endpoint's code as `npm run eval`
-// does (same degradation and seed), prints the channel means of clean, base and refined (a global tone shift shows
-// there) and the squared-error increase and decrease summed over the photo, and writes to DIR (default: the temp
-// folder) the clean, degraded, base and refined images and a map: red where the refined pixel's error exceeds the
-// base's, green where it is smaller.
+// does (same degradation and seed) and prints, for base and refined, the channel means (a global tone shift shows
+// there), PSNR and GT-mean PSNR (brightness matched to the clean photo's), and the squared-error increase and
+// decrease summed over the photo; writes to DIR (default: the temp folder) the clean, degraded, base and refined
+// images and a map: red where the refined pixel's error exceeds the base's, green where it is smaller.
 import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -11,10 +11,11 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { readManifest } from "../common/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { quality } from "../dataset/src/quality/imageQuality.js";
 import { quantize } from "../endpoint/src/outputImage.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { restorePixels } from "../endpoint/src/restorePipeline.js";
-import { defaultPhotosDir, degradedRequest, loadPhoto } from "./evalPhotos.js";
+import { defaultEvalSeed, defaultPhotosDir, degradedRequest, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
   options: { task: { type: "string" }, photo: { type: "string" }, refiner: { type: "string" }, out: { type: "string" } },
@@ -35,8 +36,8 @@ const models = await PipelineModels.load({});
 const name = values.photo;
 const clean = await loadPhoto(join(defaultPhotosDir(), `${name}.png`));
 const { width, height } = clean;
-// Seed 7: `npm run eval`'s default, so the degradation is the one its results report.
-const { degraded, decoded } = await degradedRequest(task, clean, name, 7);
+// `npm run eval`'s seed, so the degradation is the one its results report.
+const { degraded, decoded } = await degradedRequest(task, clean, name, defaultEvalSeed);
 const restored = await restorePixels(models, task, decoded, [await models.refiner(entry.name)]);
 const base = quantize(restored.base);
 const refined = quantize(restored.refined[0]!);
@@ -65,6 +66,10 @@ const channelMeans = (pixels: Uint8Array) =>
 console.log(`${task} ${name}, ${entry.name}`);
 for (const [label, pixels] of [["clean", clean.data], ["base", base], ["refined", refined]] as const) {
   console.log(`  channel means (R G B), ${label}: ${channelMeans(pixels).join(" ")}`);
+}
+for (const [label, pixels] of [["base", base], ["refined", refined]] as const) {
+  const q = quality(pixels, clean.data, width, height);
+  console.log(`  ${label}: PSNR ${q.psnr.toFixed(2)} dB, GT-mean PSNR ${q.psnrGtMean.toFixed(2)} dB`);
 }
 console.log(`  squared error, refined against base: +${increase.toFixed(0)} where worse, −${decrease.toFixed(0)} where better`);
 

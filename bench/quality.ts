@@ -19,7 +19,7 @@ import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize } from "../endpoint/src/outputImage.js";
 import { restorePixels } from "../endpoint/src/restorePipeline.js";
 import { pairedComparison } from "./pairedComparison.js";
-import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
+import { defaultEvalSeed, defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     images: { type: "string" },
     scale: { type: "string", default: "1" },
     limit: { type: "string" },
-    seed: { type: "string", default: "7" },
+    seed: { type: "string", default: String(defaultEvalSeed) },
     tiles: { type: "string" },
     out: { type: "string" },
   },
@@ -143,7 +143,7 @@ const priorVsZeroPrior = Object.fromEntries(
 );
 const zero = served && twinOf(served);
 const result = {
-  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== 7 ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
+  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== defaultEvalSeed ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
   date: new Date().toISOString(),
   machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, onnxruntime-node CPU`,
   task,

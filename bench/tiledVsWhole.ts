@@ -19,7 +19,7 @@ import { psnr } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize } from "../endpoint/src/outputImage.js";
 import { restorePixels, tileOverlap } from "../endpoint/src/restorePipeline.js";
-import { defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
+import { defaultEvalSeed, defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     images: { type: "string" },
     scale: { type: "string", default: "0.5" },
     limit: { type: "string" },
-    seed: { type: "string", default: "7" },
+    seed: { type: "string", default: String(defaultEvalSeed) },
     out: { type: "string" },
   },
 });
