@@ -8,5 +8,6 @@
 // 7: deraining refined by the paper's module without its encoder InstanceNorms (zero prior). 8: denoising's
 // reduced module retrained on pairs cut at the test photos' scale. 9: deraining's module trained 6000 steps
 // instead of 3000 (chosen on validation crops it was not selected on). 10: denoising's reduced module trained 6000
-// steps instead of 3000 (the same choice).
-export const pipelineVersion = "10";
+// steps instead of 3000 (the same choice). 11: deblurring's reduced module trained 6000 steps instead of 3000
+// (the same choice).
+export const pipelineVersion = "11";
