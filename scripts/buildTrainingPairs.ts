@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readManifest } from "../common/src/modelRepository.js";
-import { buildModelRepository } from "../converter/src/buildModelRepository.js";
+import { buildModelRepository, restorationEncoders } from "../converter/src/buildModelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { buildTrainingPairs, defaultPairsDir } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
@@ -27,13 +27,15 @@ if (!TASKS.includes(task)) {
   console.error(`--task must be one of ${TASKS.join(", ")}`);
   process.exit(2);
 }
-// The task's base network and every encoder (each pair stores every encoder's vector), built when missing, as
+// The task's base network and every encoder (each pair stores every encoder's vector but other tasks' "-r" priors), built when missing, as
 // `npm start` does, so that a fresh checkout fails here with the converter's message rather than mid-run.
 if (await buildModelRepository({ tasks: [task], encoders: true, log: (line) => console.log(`  ${line}`) })) {
   console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
 }
-const encoders = (await readManifest()).models.filter((m) => m.role === "encoder").map((m) => m.name);
+// A restoration network's features ("-r" prior) are stored for its own task only.
+const otherTasksPriors = new Set(restorationEncoders.filter((e) => e.task !== task).map((e) => e.name));
+const encoders = (await readManifest()).models.filter((m) => m.role === "encoder" && !otherTasksPriors.has(m.name)).map((m) => m.name);
 await buildTrainingPairs({
   task,
   photosDir: values.photos,

@@ -134,11 +134,15 @@ function baseNetworkJobs(options: BuildOptions): Job[] {
 }
 
 /**
- * The paper's "-r" prior: features of a restoration network trained elsewhere. Here the low-light MAXIM's first
- * stage up to its bottleneck (its last global block, at 1/8 of the input), averaged over the image, on a 256x256
- * copy of the whole degraded photo.
+ * The paper's "-r" prior: features of a restoration network trained elsewhere. Here a task's MAXIM's first stage
+ * up to its bottleneck (its last global block, at 1/8 of the input), averaged over the image, on a 256x256 copy of
+ * the whole degraded photo. Each is a prior for its own task only (training pairs store it for that task alone).
  */
-export const restorationEncoders = [{ name: "osf-maxim-lowlight", task: "lowlight" as Task, node: "StatefulPartitionedCall/jax2tf_apply_/Wrapper/backbone/stage_0_global_block_1/jit_fn_/AddV2", size: 256 }];
+const maximBottleneck = "StatefulPartitionedCall/jax2tf_apply_/Wrapper/backbone/stage_0_global_block_1/jit_fn_/AddV2";
+export const restorationEncoders = [
+  { name: "osf-maxim-lowlight", task: "lowlight" as Task, node: maximBottleneck, size: 256 },
+  { name: "osf-maxim-derain", task: "derain" as Task, node: maximBottleneck, size: 256 },
+];
 
 function restorationEncoderJobs(): Job[] {
   return restorationEncoders.map((spec) => {
