@@ -27,8 +27,9 @@ if (!TASKS.includes(task)) {
   console.error(`--task must be one of ${TASKS.join(", ")}`);
   process.exit(2);
 }
-// The task's base network and every encoder (each pair stores every encoder's vector but other tasks' "-r" priors), built when missing, as
-// `npm start` does, so that a fresh checkout fails here with the converter's message rather than mid-run.
+// The task's base network and every encoder (each pair stores every encoder's vector but other tasks' "-r"
+// priors), built when missing, as `npm start` does, so that a fresh checkout fails here with the converter's
+// message rather than mid-run.
 if (await buildModelRepository({ tasks: [task], encoders: true, log: (line) => console.log(`  ${line}`) })) {
   console.error("models/ does not match models/manifest.json; run `npm run models` to see why");
   process.exit(1);
