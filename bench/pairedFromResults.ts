@@ -16,5 +16,10 @@ const sets = values.sets?.split(",").map(Number);
 const psnrs = d.perImage
   ? d.perImage.map((x) => Object.fromEntries(Object.entries(x.scores).map(([k, v]) => [k, v.psnr])))
   : d.perCrop!.filter((x) => !sets || sets.includes(x.set)).map((x) => x.refined);
+const missing = [a, b].filter((v) => psnrs.some((x) => x[v] === undefined));
+if (missing.length || psnrs.length === 0) {
+  console.error(`${file}: ${psnrs.length ? `no scores for ${missing.join(", ")}` : "no photos or crops selected"}`);
+  process.exit(2);
+}
 const r = pairedComparison(psnrs.map((x) => x[a]!), psnrs.map((x) => x[b]!), { tie: 0.1 });
 console.log(`${a} − ${b}: ${r.meanDifference.toFixed(3)} dB, 95% CI ${r.ci95.map((x) => x.toFixed(3)).join(" to ")}, p ${r.pValue.toFixed(4)}, ahead ${r.wins}, behind ${r.losses} of ${r.n}`);
