@@ -1,12 +1,13 @@
-// `npm run eval -- --task <t> [--images DIR] [--scale S] [--limit N] [--seed 7] [--tiles 256]`: restoration quality
-// of the served pipeline. Each clean photo is degraded with the task's synthetic degradation (seeded per photo),
-// sent through the endpoint's own code (PNG decode, tiles of the built shape that computes the fewest pixels with
-// 32 px overlap, or only the --tiles shapes (256: the pipeline before oblong tiles), base network, every PTG-RM of
-// the task in models/ on the same base tiles, blending, 8-bit rounding), and scored against the clean photo:
-// PSNR, SSIM and "GT-mean" PSNR (brightness matched to the clean photo's first) for the degraded input, the base
-// network, and each refiner (the served one, its zero-prior twin and any other encoder's). Default photos: the 24
-// held-out test photos (`npm run data:photos`); those runs write bench/results/quality-<task>.json and
-// docs/quality-<task>.png (crops), others (and any --out) to --out.
+// `npm run eval -- --task <t> [--images DIR] [--scale S] [--limit N] [--seed 7] [--tiles 256] [--refiners A,B]`:
+// restoration quality of the served pipeline. Each clean photo is degraded with the task's synthetic degradation
+// (seeded per photo), sent through the endpoint's own code (PNG decode, tiles of the built shape that computes the
+// fewest pixels with 32 px overlap, or only the --tiles shapes (256: the pipeline before oblong tiles), base
+// network, every PTG-RM of the task in models/ (or only the --refiners named) on the same base tiles, blending,
+// 8-bit rounding), and scored against the clean photo: PSNR, SSIM and "GT-mean" PSNR (brightness matched to the
+// clean photo's first) for the degraded input, the base network, and each refiner (the served one, its zero-prior
+// twin and any other encoder's; one with a per-photo gate both without and with it, as "<name>+gate"). Default
+// photos: the 24 held-out test photos (`npm run data:photos`); those runs write bench/results/quality-<task>.json
+// and docs/quality-<task>.png (crops), others (and any --out) to --out.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";
@@ -17,6 +18,7 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize } from "../endpoint/src/outputImage.js";
+import { blendRefined, gateStatistics, gateWeight } from "../endpoint/src/refinerGate.js";
 import { restorePixels } from "../endpoint/src/restorePipeline.js";
 import { pairedComparison } from "./pairedComparison.js";
 import { defaultEvalSeed, defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     limit: { type: "string" },
     seed: { type: "string", default: String(defaultEvalSeed) },
     tiles: { type: "string" },
+    refiners: { type: "string" },
     out: { type: "string" },
   },
 });
@@ -39,16 +42,18 @@ if (!TASKS.includes(task)) {
 }
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-const defaultSet = values.images === undefined && values.tiles === undefined;
+const defaultSet = values.images === undefined && values.tiles === undefined && values.refiners === undefined;
 const imagesDir = values.images ?? defaultPhotosDir();
 const files = await listPhotos(imagesDir, values.limit === undefined ? undefined : Number(values.limit));
 
 const models = await PipelineModels.load(values.tiles ? { tiles: parseTileShapes(values.tiles) } : {});
 const refinerEntries = (await readManifest()).models
-  .filter((m) => m.role === "refiner" && m.task === task)
+  .filter((m) => m.role === "refiner" && m.task === task && (!values.refiners || values.refiners.split(",").includes(m.name)))
   .sort((a, b) => Number(b.served ?? false) - Number(a.served ?? false) || a.name.localeCompare(b.name));
 const refiners = await Promise.all(refinerEntries.map((e) => models.refiner(e.name)));
-const variants = ["degraded", "base", ...refinerEntries.map((e) => e.name)];
+// A refiner with a fitted per-photo gate (bench/fitGate.ts) is scored both without it and, as "<name>+gate", with it.
+const gated = (e: ManifestEntry) => `${e.name}+gate`;
+const variants = ["degraded", "base", ...refinerEntries.flatMap((e) => (e.gate ? [e.name, gated(e)] : [e.name]))];
 console.log(`${task}: ${files.length} photos from ${imagesDir}, scale ${scale}, seed ${seed}; variants: ${variants.join(", ")}`);
 
 interface Row {
@@ -59,6 +64,8 @@ interface Row {
   scores: Record<string, Quality>;
   baseMs: number;
   refinerCostMs: Record<string, number>;
+  /** Gated refiners: the weight their gate gave this photo's refinement. */
+  gateWeights?: Record<string, number>;
   tiling: { tileShape: string; tiles: number; pixelsPerOutputPixel: number };
 }
 const rows: Row[] = [];
@@ -71,7 +78,14 @@ for (const [i, file] of files.entries()) {
   const restored = await restorePixels(models, task, decoded, refiners);
 
   const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: quantize(restored.base) };
-  refinerEntries.forEach((e, k) => (outputs[e.name] = quantize(restored.refined[k]!)));
+  const gateWeights: Record<string, number> = {};
+  refinerEntries.forEach((e, k) => {
+    const refined = restored.refined[k]!;
+    outputs[e.name] = quantize(refined);
+    if (!e.gate) return;
+    gateWeights[e.name] = gateWeight(e.gate, gateStatistics(decoded.rgb, restored.base, refined));
+    outputs[gated(e)] = quantize(blendRefined(restored.base, refined, gateWeights[e.name]!));
+  });
   const scores = Object.fromEntries(Object.entries(outputs).map(([v, bytes]) => [v, quality(bytes, clean, width, height)]));
   const row: Row = {
     image: name,
@@ -80,7 +94,10 @@ for (const [i, file] of files.entries()) {
     degradation: degraded.params,
     scores,
     baseMs: Math.round(restored.timingsMs.base),
-    refinerCostMs: Object.fromEntries(refinerEntries.map((e, k) => [e.name, Math.round(restored.refinerCostMs[k]!)])),
+    refinerCostMs: Object.fromEntries(
+      refinerEntries.flatMap((e, k) => (e.gate ? [e.name, gated(e)] : [e.name]).map((v) => [v, Math.round(restored.refinerCostMs[k]!)])),
+    ),
+    ...(Object.keys(gateWeights).length ? { gateWeights: Object.fromEntries(Object.entries(gateWeights).map(([n, w]) => [n, Number(w.toFixed(3))])) } : {}),
     tiling: {
       tileShape: `${restored.tiling.tile.height}x${restored.tiling.tile.width}`,
       tiles: restored.tiling.tiles,
@@ -126,6 +143,8 @@ const summary = Object.fromEntries(
   }),
 );
 const served = refinerEntries.find((e) => e.served);
+// What the endpoint returns for the task: the served refiner, through its gate when it has one.
+const servedVariant = served && (served.gate ? gated(served) : served.name);
 // Each prior module against its zero-prior twin (same architecture and recipe, OSF input fed zeros), photo by photo.
 // The twin's name has `zero` where the module's names its encoder (npm run train's naming).
 const twinOf = (entry: ManifestEntry) => {
@@ -143,7 +162,7 @@ const priorVsZeroPrior = Object.fromEntries(
 );
 const zero = served && twinOf(served);
 const result = {
-  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== defaultEvalSeed ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
+  command: `npm run eval -- --task ${task}${values.images ? ` --images ${values.images}` : ""}${scale !== 1 ? ` --scale ${scale}` : ""}${values.limit ? ` --limit ${values.limit}` : ""}${seed !== defaultEvalSeed ? ` --seed ${seed}` : ""}${values.tiles ? ` --tiles ${values.tiles}` : ""}${values.refiners ? ` --refiners ${values.refiners}` : ""}${values.out ? ` --out ${values.out}` : ""}`,
   date: new Date().toISOString(),
   machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, onnxruntime-node CPU`,
   task,
@@ -154,6 +173,7 @@ const result = {
   tileShapes: models.tileShapes(task).map((t) => `${t.height}x${t.width}`),
   baseMsPerMegapixel: Math.round(median(rows.map((r) => r.baseMs / megapixels(r)))),
   served: served?.name ?? null,
+  ...(served?.gate ? { servedGated: gated(served) } : {}),
   ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),
   summary,
   priorVsZeroPrior,
@@ -180,14 +200,14 @@ console.log(`wrote ${outFile}`);
 
 // Crops for the README: the photo whose served-refiner gain is the median, 192x192 from its centre.
 if (defaultSet && !values.out) {
-  const key = served?.name ?? "base";
+  const key = servedVariant ?? "base";
   const gainOf = (c: (typeof crops)[number]) => c.row.scores[key]!.psnr - c.row.scores["base"]!.psnr;
   const sorted = [...crops].sort((a, b) => gainOf(a) - gainOf(b));
   const pick = sorted[Math.floor(sorted.length / 2)]!;
   const size = Math.min(192, pick.row.width, pick.row.height);
   const left = Math.floor((pick.row.width - size) / 2);
   const top = Math.floor((pick.row.height - size) / 2);
-  const panels = [...variants.filter((v) => v === "degraded" || v === "base" || v === served?.name), "clean"];
+  const panels = [...variants.filter((v) => v === "degraded" || v === "base" || v === servedVariant), "clean"];
   const tiles = await Promise.all(
     panels.map((v) =>
       sharp(v === "clean" ? pick.clean : pick.outputs[v]!, { raw: { width: pick.row.width, height: pick.row.height, channels: 3 } })

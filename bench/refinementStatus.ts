@@ -29,7 +29,8 @@ for (const task of TASKS) {
   const file = `bench/results/quality-fullres-${task}.json`;
   const served = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served)?.name;
   const results = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Results) : undefined;
-  const s = served ? results?.summary[served] : undefined;
+  // A served refiner with a per-photo gate is scored as the endpoint returns it, through the gate.
+  const s = served ? (results?.summary[`${served}+gate`] ?? results?.summary[served]) : undefined;
   if (!served || !results || !s) {
     console.log(`| ${task} | ${served ?? "none"} | not evaluated at full resolution | | | | | |`);
     continue;

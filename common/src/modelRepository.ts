@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RefinerGate } from "../../endpoint/src/refinerGate.js";
 import type { Task } from "./tasks.js";
 
 /** Weights as the converter writes them. */
@@ -48,6 +49,8 @@ export interface ManifestEntry {
   served?: boolean;
   /** Refiners: how the weights were made (command, seed, data), so they can be reproduced. */
   training?: Record<string, unknown>;
+  /** Refiners: a per-photo gate on the refiner's change (endpoint/src/refinerGate.ts), with how it was fitted. */
+  gate?: RefinerGate & { fitted: Record<string, unknown> };
 }
 
 export interface Manifest {

@@ -237,6 +237,7 @@ export function createInferenceServer(options: ServerOptions): Server {
           width: result.width,
           height: result.height,
           ...(result.refineModel ? { refine_model: result.refineModel } : {}),
+          ...(result.refineWeight !== undefined ? { refine_weight: Number(result.refineWeight.toFixed(3)) } : {}),
           tile_shape: `${result.tiling.tile.height}x${result.tiling.tile.width}`,
           tiles: result.tiling.tiles,
           pixels_per_output_pixel: Number(result.tiling.pixelsPerOutputPixel.toFixed(3)),

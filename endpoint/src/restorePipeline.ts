@@ -1,13 +1,14 @@
 // The restore-<task> pipeline: decode (EXIF orientation applied, alpha set aside) → OSF once per image on a
 // squeezed copy → overlapped tiles (of the built shape that computes the fewest pixels for this image) → base
-// network → PTG-RM (when asked for and trained for the task) → blend → output (alpha back, resize, metadata,
-// encode: outputImage.ts).
+// network → PTG-RM (when asked for and trained for the task) → blend → the refiner's per-photo gate (when one is
+// fitted) → output (alpha back, resize, metadata, encode: outputImage.ts).
 import sharp from "sharp";
 import type { Task } from "../../common/src/tasks.js";
 import type { PipelineModels, Refiner } from "./pipelineModels.js";
 import { CanceledError, type Stage } from "./inferRequests.js";
 import { planResize } from "../../common/src/outputSize.js";
 import { encodeOutput, type OutputOptions } from "./outputImage.js";
+import { blendRefined, gateStatistics, gateWeight } from "./refinerGate.js";
 import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
 import { AbandonedError } from "./workQueue.js";
 
@@ -26,6 +27,8 @@ export interface RestoreResult {
   refineApplied: boolean;
   baseModel: string;
   refineModel?: string;
+  /** When the refiner has a per-photo gate: the share of its change kept, 0..1. */
+  refineWeight?: number;
   /** The tile shape and count used, and the pixels computed per output pixel. */
   tiling: TilePlan;
   timingsMs: { decode: number; osf: number; base: number; refine: number; encode: number };
@@ -188,10 +191,20 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
   const refiners = refinerEntry ? [await models.refiner(refinerEntry.name)] : [];
   const restored = await restorePixels(models, request.task, decoded, refiners, hooks);
 
+  // A refiner with a fitted gate keeps only as much of its change as the gate gives this photo.
+  let pixels = restored.refined[0] ?? restored.base;
+  let refineWeight: number | undefined;
+  if (restored.refined[0] && refinerEntry?.gate) {
+    started = performance.now();
+    refineWeight = gateWeight(refinerEntry.gate, gateStatistics(decoded.rgb, restored.base, restored.refined[0]));
+    pixels = blendRefined(restored.base, restored.refined[0], refineWeight);
+    restored.timingsMs.refine += performance.now() - started;
+  }
+
   hooks.onStage?.("encode");
   started = performance.now();
   const output = await encodeOutput(
-    { pixels: restored.refined[0] ?? restored.base, width: decoded.width, height: decoded.height, alpha: decoded.alpha },
+    { pixels, width: decoded.width, height: decoded.height, alpha: decoded.alpha },
     request.image,
     request,
   );
@@ -202,6 +215,7 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
     refineApplied: refiners.length > 0,
     baseModel: restored.baseModel,
     ...(refinerEntry ? { refineModel: refinerEntry.name } : {}),
+    ...(refineWeight !== undefined ? { refineWeight } : {}),
     tiling: restored.tiling,
     timingsMs: { decode: decodeMs, ...restored.timingsMs, encode: performance.now() - started },
   };

@@ -11,6 +11,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ManifestEntry } from "../../common/src/modelRepository.js";
 import { PipelineModels } from "../../endpoint/src/pipelineModels.js";
+import { gateStatistics } from "../../endpoint/src/refinerGate.js";
 import { decodeImage, restoreImage, restorePixels } from "../../endpoint/src/restorePipeline.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -84,4 +85,39 @@ describe("refinement in the pipeline", () => {
     expect(base.refineModel).toBeUndefined();
     expect(Buffer.compare(Buffer.from(refined.image), Buffer.from(base.image))).not.toBe(0);
   });
+
+  it("keeps only the share of the refiner's change that a fitted gate gives the photo", { timeout: 120_000 }, async () => {
+    const request = { task: "lowlight" as const, image: photo, format: "png" as const, quality: 90, metadata: "none" as const, refine: true };
+    const served = models.refinerFor("lowlight")!;
+    const withGate = async (off: number, full: number) => {
+      served.gate = { statistic: "baseChange", off, full, fitted: {} };
+      try {
+        return await restoreImage(models, request, 1e6);
+      } finally {
+        delete served.gate;
+      }
+    };
+    const ungated = await restoreImage(models, request, 1e6);
+    const base = await restoreImage(models, { ...request, refine: false }, 1e6);
+    expect(ungated.refineWeight).toBeUndefined();
+    // The base network's change is an RMS in 0..1 units: never 2, always above −1.
+    const closed = await withGate(2, 3);
+    expect(closed.refineWeight).toBe(0);
+    expect(closed.refineApplied).toBe(true);
+    expect(Buffer.compare(Buffer.from(closed.image), Buffer.from(base.image))).toBe(0);
+    const open = await withGate(-1, 0);
+    expect(open.refineWeight).toBe(1);
+    expect(Buffer.compare(Buffer.from(open.image), Buffer.from(ungated.image))).toBe(0);
+    const half = await withGate(0, 2 * (await baseChangeOf(request.image)));
+    expect(half.refineWeight).toBeCloseTo(0.5, 3);
+    expect(Buffer.compare(Buffer.from(half.image), Buffer.from(base.image))).not.toBe(0);
+    expect(Buffer.compare(Buffer.from(half.image), Buffer.from(ungated.image))).not.toBe(0);
+  });
 });
+
+/** The base network's RMS change of an image, as the gate measures it. */
+async function baseChangeOf(image: Uint8Array): Promise<number> {
+  const decoded = await decodeImage(image, 1e6);
+  const restored = await restorePixels(models, "lowlight", decoded, []);
+  return gateStatistics(decoded.rgb, restored.base, restored.base).baseChange;
+}

@@ -70,7 +70,7 @@ export function defaultPairsDir(task: Task, seed: number, cache = cacheDir()): s
  */
 const VALIDATION_SPLIT_SEED = 1;
 
-function splitOf(name: string, validationEvery: number): TrainingSample["split"] {
+export function splitOf(name: string, validationEvery = 8): TrainingSample["split"] {
   return deriveSeed(VALIDATION_SPLIT_SEED, name, "validation") % validationEvery === 0 ? "val" : "train";
 }
 
@@ -79,7 +79,7 @@ function bytesOf(array: Float32Array): Uint8Array {
 }
 
 /** Resized so the short side is `shortSide` (never below the crop size), 8-bit RGB. */
-async function loadScene(path: string, shortSide: number, cropSize: number): Promise<{ data: Uint8Array; width: number; height: number }> {
+export async function loadScene(path: string, shortSide: number, cropSize: number): Promise<{ data: Uint8Array; width: number; height: number }> {
   const meta = await sharp(path).metadata();
   const short = Math.min(meta.width!, meta.height!);
   const target = Math.max(cropSize, Math.min(short, shortSide));

@@ -1,0 +1,111 @@
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--install]`: fits a per-photo gate on a refiner from
+// `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
+// quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
+// base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
+// says how well that choice carries to photos it was not fitted on. Prints the table, writes
+// bench/results/gate-<task>.json; with --install, records the gate on the refiner in models/manifest.json.
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { manifestPath, readManifest } from "../common/src/modelRepository.js";
+import { writeManifest } from "../converter/src/modelRepository.js";
+import { TASKS, type Task } from "../dataset/src/degradations/index.js";
+import { gateWeight, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
+import type { GateRow } from "./gateData.js";
+
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, install: { type: "boolean", default: false } } });
+const task = values.task as Task;
+if (!TASKS.includes(task)) {
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--install]`);
+  process.exit(2);
+}
+const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
+const data = JSON.parse(await readFile(dataFile, "utf8")) as { refiner: string; command: string; rows: GateRow[] };
+const rows = data.rows;
+
+/** PSNR at weight g: the squared error interpolated linearly between the measured 0.1 steps (it is quadratic in g). */
+function psnrAt(row: GateRow, g: number): number {
+  const mse = row.psnrByGate.map((p) => 255 ** 2 * 10 ** (-p / 10));
+  const k = Math.min(9, Math.floor(g * 10));
+  const t = g * 10 - k;
+  return 10 * Math.log10(255 ** 2 / (mse[k]! * (1 - t) + mse[k + 1]! * t));
+}
+
+interface Outcome {
+  meanGain: number;
+  worse: number;
+  worst: number;
+  meanWeight: number;
+}
+function outcome(subset: GateRow[], weight: (row: GateRow) => number): Outcome {
+  const gains = subset.map((r) => psnrAt(r, weight(r)) - r.psnrByGate[0]!);
+  return {
+    meanGain: gains.reduce((a, b) => a + b, 0) / gains.length,
+    worse: gains.filter((g) => g < -0.1).length,
+    worst: Math.min(...gains),
+    meanWeight: subset.reduce((a, r) => a + weight(r), 0) / subset.length,
+  };
+}
+const better = (a: Outcome, b: Outcome) => a.worse < b.worse || (a.worse === b.worse && a.meanGain > b.meanGain);
+
+const statistics = Object.keys(rows[0]!.statistics) as (keyof GateStatistics)[];
+function fit(subset: GateRow[]): { gate: RefinerGate; result: Outcome } {
+  let best: { gate: RefinerGate; result: Outcome } | undefined;
+  for (const statistic of statistics) {
+    const sorted = subset.map((r) => r.statistics[statistic]).sort((a, b) => a - b);
+    const quantiles = Array.from({ length: 21 }, (_, k) => sorted[Math.min(sorted.length - 1, Math.round((k / 20) * (sorted.length - 1)))]!);
+    for (const off of quantiles) {
+      for (const full of quantiles) {
+        const gate = { statistic, off, full };
+        const result = outcome(subset, (r) => gateWeight(gate, r.statistics));
+        if (!best || better(result, best.result)) best = { gate, result };
+      }
+    }
+  }
+  return best!;
+}
+
+const photos = [...new Set(rows.map((r) => r.image))];
+const ungated = outcome(rows, () => 1);
+const oracle = outcome(rows, (r) => {
+  let bestG = 0;
+  for (let k = 0; k <= 100; k++) if (psnrAt(r, k / 100) > psnrAt(r, bestG)) bestG = k / 100;
+  return bestG;
+});
+const fitted = fit(rows);
+// Each photo's rows scored by the gate fitted on the other photos.
+const heldOutWeights = new Map<GateRow, number>();
+for (const photo of photos) {
+  const { gate } = fit(rows.filter((r) => r.image !== photo));
+  for (const r of rows.filter((r) => r.image === photo)) heldOutWeights.set(r, gateWeight(gate, r.statistics));
+}
+const crossValidated = outcome(rows, (r) => heldOutWeights.get(r)!);
+
+const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
+const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.install ? " --install" : ""}`;
+const gate = { ...fitted.gate, off: Number(fitted.gate.off.toPrecision(4)), full: Number(fitted.gate.full.toPrecision(4)) };
+const report = {
+  command,
+  data: { file: dataFile, command: data.command, rows: rows.length, photos: photos.length },
+  refiner: data.refiner,
+  gate,
+  validation: { ungated: round(ungated), gated: round(fitted.result), leaveOnePhotoOut: round(crossValidated), oracle: round(oracle) },
+};
+await writeFile(`bench/results/gate-${task}.json`, `${JSON.stringify(report, null, 2)}\n`);
+
+console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length} held-out photos (${dataFile})`);
+console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}`);
+console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
+console.log(`| --- | ---: | ---: | ---: | ---: |`);
+for (const [label, o] of [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]] as const) {
+  console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
+}
+console.log(`wrote bench/results/gate-${task}.json`);
+
+if (values.install) {
+  const manifest = await readManifest();
+  const entry = manifest.models.find((m) => m.name === data.refiner);
+  if (!entry) throw new Error(`${data.refiner} is not in ${manifestPath}`);
+  entry.gate = { ...gate, fitted: { command, data: dataFile, dataCommand: data.command, validation: report.validation } };
+  await writeManifest(manifest);
+  console.log(`recorded the gate on ${entry.name} in ${manifestPath}`);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { blendRefined, gateStatistics, gateWeight, type GateStatistics } from "./refinerGate.js";
+
+describe("gateStatistics", () => {
+  it("measures the base's change, the refiner's change and its global tone shift", () => {
+    // Two pixels. Degraded 0 everywhere; the base lifts everything by 0.5; the refiner adds 0.1 to red only.
+    const degraded = new Uint8Array(6);
+    const base = Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    const refined = Float32Array.from([0.6, 0.5, 0.5, 0.6, 0.5, 0.5]);
+    const s = gateStatistics(degraded, base, refined);
+    expect(s.baseChange).toBeCloseTo(0.5, 6);
+    expect(s.refineChange).toBeCloseTo(Math.sqrt(0.01 / 3), 6);
+    expect(s.refineTone).toBeCloseTo(Math.sqrt(0.01 / 3), 6);
+    expect(s.totalChange).toBeCloseTo(Math.sqrt((0.36 + 0.25 + 0.25) / 3), 6);
+    expect(s.baseLuma).toBeCloseTo(0.5, 6);
+  });
+
+  it("tells a change that averages out (detail) from a tone shift", () => {
+    const degraded = new Uint8Array(6);
+    const base = new Float32Array(6).fill(0.5);
+    const refined = Float32Array.from([0.6, 0.6, 0.6, 0.4, 0.4, 0.4]);
+    const s = gateStatistics(degraded, base, refined);
+    expect(s.refineChange).toBeCloseTo(0.1, 6);
+    expect(s.refineTone).toBeCloseTo(0, 6);
+  });
+});
+
+describe("gateWeight", () => {
+  const stats = (baseChange: number): GateStatistics => ({ baseChange, refineChange: 0, totalChange: 0, refineTone: 0, baseLuma: 0 });
+
+  it("is 0 at and below `off`, 1 at and above `full`, linear between", () => {
+    const gate = { statistic: "baseChange" as const, off: 0.02, full: 0.04 };
+    expect(gateWeight(gate, stats(0.01))).toBe(0);
+    expect(gateWeight(gate, stats(0.02))).toBe(0);
+    expect(gateWeight(gate, stats(0.03))).toBeCloseTo(0.5, 9);
+    expect(gateWeight(gate, stats(0.05))).toBe(1);
+  });
+
+  it("keeps the change where the statistic is small when `off` is above `full`", () => {
+    const gate = { statistic: "baseChange" as const, off: 0.04, full: 0.02 };
+    expect(gateWeight(gate, stats(0.01))).toBe(1);
+    expect(gateWeight(gate, stats(0.03))).toBeCloseTo(0.5, 9);
+    expect(gateWeight(gate, stats(0.05))).toBe(0);
+  });
+
+  it("is a step when `off` equals `full`", () => {
+    const gate = { statistic: "baseChange" as const, off: 0.03, full: 0.03 };
+    expect(gateWeight(gate, stats(0.029))).toBe(0);
+    expect(gateWeight(gate, stats(0.03))).toBe(1);
+  });
+});
+
+describe("blendRefined", () => {
+  it("keeps the given share of the refiner's change", () => {
+    const base = Float32Array.from([0, 0.5, 1]);
+    const refined = Float32Array.from([0.2, 0.3, 1]);
+    expect(Array.from(blendRefined(base, refined, 0))).toEqual(Array.from(base));
+    expect(Array.from(blendRefined(base, refined, 0.5)).map((v) => Number(v.toFixed(6)))).toEqual([0.1, 0.4, 1]);
+    expect(blendRefined(base, refined, 1)).toBe(refined);
+  });
+});

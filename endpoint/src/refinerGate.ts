@@ -1,0 +1,65 @@
+// A per-photo gate on PTG-RM: what the endpoint can measure on a whole photo without its clean version, from
+// which a gate decides how much of the refiner's change to keep (result = base + g·(refined − base)).
+export interface GateStatistics {
+  /** RMS of base − degraded input, in 0..1 units: how much the base network changed the photo. */
+  baseChange: number;
+  /** RMS of refined − base: how much the refiner changed the base's result. */
+  refineChange: number;
+  /** RMS of refined − degraded input: how much the two together changed the photo. */
+  totalChange: number;
+  /** RMS over R, G, B of each channel's mean refined − base: the refiner's global tone shift. */
+  refineTone: number;
+  /** Mean BT.601 luma of the base's result, 0..1. */
+  baseLuma: number;
+}
+
+/** `degraded`: 8-bit HWC RGB; `base`, `refined`: HWC float in 0..1 (unclamped), the same size. */
+export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined: Float32Array): GateStatistics {
+  let baseSq = 0;
+  let refineSq = 0;
+  let totalSq = 0;
+  let luma = 0;
+  const channelShift = [0, 0, 0];
+  const lumaWeights = [0.299, 0.587, 0.114];
+  for (let i = 0; i < base.length; i++) {
+    const c = i % 3;
+    const b = base[i]!;
+    const d = refined[i]! - b;
+    baseSq += (b - degraded[i]! / 255) ** 2;
+    refineSq += d * d;
+    totalSq += (refined[i]! - degraded[i]! / 255) ** 2;
+    channelShift[c]! += d;
+    luma += lumaWeights[c]! * b;
+  }
+  const pixels = base.length / 3;
+  return {
+    baseChange: Math.sqrt(baseSq / base.length),
+    refineChange: Math.sqrt(refineSq / base.length),
+    totalChange: Math.sqrt(totalSq / base.length),
+    refineTone: Math.sqrt(channelShift.reduce((s, v) => s + (v / pixels) ** 2, 0) / 3),
+    baseLuma: luma / pixels,
+  };
+}
+
+/** A fitted gate, as `models/manifest.json` records it on a refiner (`npx tsx bench/fitGate.ts`). */
+export interface RefinerGate {
+  /** The statistic the gate reads. */
+  statistic: keyof GateStatistics;
+  /** Where the gate is closed (the base result alone) and where fully open (the refined result), the weight linear
+   * in between; `off` above `full` keeps the refiner's change where the statistic is small instead. */
+  off: number;
+  full: number;
+}
+
+/** How much of the refiner's change to keep, 0..1. */
+export function gateWeight(gate: RefinerGate, statistics: GateStatistics): number {
+  const x = statistics[gate.statistic];
+  if (gate.off === gate.full) return x >= gate.full ? 1 : 0;
+  return Math.min(1, Math.max(0, (x - gate.off) / (gate.full - gate.off)));
+}
+
+/** base + weight·(refined − base), a new array. */
+export function blendRefined(base: Float32Array, refined: Float32Array, weight: number): Float32Array {
+  if (weight === 1) return refined;
+  return base.map((b, i) => b + weight * (refined[i]! - b));
+}
