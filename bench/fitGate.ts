@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { manifestPath, readManifest } from "../common/src/modelRepository.js";
 import { writeManifest } from "../converter/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
-import { gateWeight, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
+import { gateWeight, refineShare, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
 const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, install: { type: "boolean", default: false } } });
@@ -20,11 +20,13 @@ if (!TASKS.includes(task)) {
 }
 const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
 const data = JSON.parse(await readFile(dataFile, "utf8")) as { refiner: string; command: string; rows: GateRow[] };
-const rows = data.rows;
+// Rows recorded before `refineShare` was measured get it from the two changes they hold.
+const rows = data.rows.map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
 
+const squaredErrors = new Map(rows.map((r) => [r, r.psnrByGate.map((p) => 255 ** 2 * 10 ** (-p / 10))]));
 /** PSNR at weight g: the squared error interpolated linearly between the measured 0.1 steps (it is quadratic in g). */
 function psnrAt(row: GateRow, g: number): number {
-  const mse = row.psnrByGate.map((p) => 255 ** 2 * 10 ** (-p / 10));
+  const mse = squaredErrors.get(row)!;
   const k = Math.min(9, Math.floor(g * 10));
   const t = g * 10 - k;
   return 10 * Math.log10(255 ** 2 / (mse[k]! * (1 - t) + mse[k + 1]! * t));
@@ -47,8 +49,8 @@ function outcome(subset: GateRow[], weight: (row: GateRow) => number): Outcome {
 }
 const better = (a: Outcome, b: Outcome) => a.worse < b.worse || (a.worse === b.worse && a.meanGain > b.meanGain);
 
-const statistics = Object.keys(rows[0]!.statistics) as (keyof GateStatistics)[];
-function fit(subset: GateRow[]): { gate: RefinerGate; result: Outcome } {
+const allStatistics = Object.keys(rows[0]!.statistics) as (keyof GateStatistics)[];
+function fit(subset: GateRow[], statistics = allStatistics): { gate: RefinerGate; result: Outcome } {
   let best: { gate: RefinerGate; result: Outcome } | undefined;
   for (const statistic of statistics) {
     const sorted = subset.map((r) => r.statistics[statistic]).sort((a, b) => a - b);
@@ -72,13 +74,18 @@ const oracle = outcome(rows, (r) => {
   return bestG;
 });
 const fitted = fit(rows);
-// Each photo's rows scored by the gate fitted on the other photos.
-const heldOutWeights = new Map<GateRow, number>();
-for (const photo of photos) {
-  const { gate } = fit(rows.filter((r) => r.image !== photo));
-  for (const r of rows.filter((r) => r.image === photo)) heldOutWeights.set(r, gateWeight(gate, r.statistics));
+/** Each photo's rows scored by the gate fitted on the other photos' rows. */
+function leaveOnePhotoOut(statistics = allStatistics): Outcome {
+  const heldOutWeights = new Map<GateRow, number>();
+  for (const photo of photos) {
+    const { gate } = fit(rows.filter((r) => r.image !== photo), statistics);
+    for (const r of rows.filter((r) => r.image === photo)) heldOutWeights.set(r, gateWeight(gate, r.statistics));
+  }
+  return outcome(rows, (r) => heldOutWeights.get(r)!);
 }
-const crossValidated = outcome(rows, (r) => heldOutWeights.get(r)!);
+const crossValidated = leaveOnePhotoOut();
+// Each statistic alone: how well a gate on it fits, and carries to held-out photos.
+const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
 const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
 const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.install ? " --install" : ""}`;
@@ -89,6 +96,9 @@ const report = {
   refiner: data.refiner,
   gate,
   validation: { ungated: round(ungated), gated: round(fitted.result), leaveOnePhotoOut: round(crossValidated), oracle: round(oracle) },
+  byStatistic: Object.fromEntries(
+    Object.entries(byStatistic).map(([st, b]) => [st, { gate: b.fitted.gate, gated: round(b.fitted.result), leaveOnePhotoOut: round(b.leaveOnePhotoOut) }]),
+  ),
 };
 await writeFile(`bench/results/gate-${task}.json`, `${JSON.stringify(report, null, 2)}\n`);
 
@@ -98,6 +108,12 @@ console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB 
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
 for (const [label, o] of [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]] as const) {
   console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
+}
+console.log("");
+console.log(`| gate on one statistic | fitted: gain dB | worse | leave one photo out: gain dB | worse | worst dB |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
+for (const [st, b] of Object.entries(byStatistic)) {
+  console.log(`| ${st} | ${b.fitted.result.meanGain.toFixed(3)} | ${b.fitted.result.worse} | ${b.leaveOnePhotoOut.meanGain.toFixed(3)} | ${b.leaveOnePhotoOut.worse} | ${b.leaveOnePhotoOut.worst.toFixed(3)} |`);
 }
 console.log(`wrote bench/results/gate-${task}.json`);
 

@@ -13,6 +13,7 @@ describe("gateStatistics", () => {
     expect(s.refineTone).toBeCloseTo(Math.sqrt(0.01 / 3), 6);
     expect(s.totalChange).toBeCloseTo(Math.sqrt((0.36 + 0.25 + 0.25) / 3), 6);
     expect(s.baseLuma).toBeCloseTo(0.5, 6);
+    expect(s.refineShare).toBeCloseTo(Math.sqrt(0.01 / 3) / 0.5, 6);
   });
 
   it("tells a change that averages out (detail) from a tone shift", () => {
@@ -26,7 +27,7 @@ describe("gateStatistics", () => {
 });
 
 describe("gateWeight", () => {
-  const stats = (baseChange: number): GateStatistics => ({ baseChange, refineChange: 0, totalChange: 0, refineTone: 0, baseLuma: 0 });
+  const stats = (baseChange: number): GateStatistics => ({ baseChange, refineChange: 0, totalChange: 0, refineTone: 0, baseLuma: 0, refineShare: 0 });
 
   it("is 0 at and below `off`, 1 at and above `full`, linear between", () => {
     const gate = { statistic: "baseChange" as const, off: 0.02, full: 0.04 };

@@ -11,6 +11,13 @@ export interface GateStatistics {
   refineTone: number;
   /** Mean BT.601 luma of the base's result, 0..1. */
   baseLuma: number;
+  /** refineChange / baseChange: how much the refiner changes against how much the base did. */
+  refineShare: number;
+}
+
+/** `refineShare` from the two changes (also for statistics recorded before it was measured). */
+export function refineShare(s: Pick<GateStatistics, "refineChange" | "baseChange">): number {
+  return s.refineChange / Math.max(s.baseChange, 1e-6);
 }
 
 /** `degraded`: 8-bit HWC RGB; `base`, `refined`: HWC float in 0..1 (unclamped), the same size. */
@@ -32,12 +39,15 @@ export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined
     luma += lumaWeights[c]! * b;
   }
   const pixels = base.length / 3;
+  const baseChange = Math.sqrt(baseSq / base.length);
+  const refineChange = Math.sqrt(refineSq / base.length);
   return {
-    baseChange: Math.sqrt(baseSq / base.length),
-    refineChange: Math.sqrt(refineSq / base.length),
+    baseChange,
+    refineChange,
     totalChange: Math.sqrt(totalSq / base.length),
     refineTone: Math.sqrt(channelShift.reduce((s, v) => s + (v / pixels) ** 2, 0) / 3),
     baseLuma: luma / pixels,
+    refineShare: refineShare({ refineChange, baseChange }),
   };
 }
 
