@@ -12,7 +12,7 @@ import { readManifest } from "../common/src/modelRepository.js";
 import { cacheDir } from "../dataset/src/cacheDir.js";
 import { degrade, deriveSeed, TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { psnr } from "../dataset/src/quality/imageQuality.js";
-import { loadScene, splitOf, type PhotoIndexEntry } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
+import { darkTrainingPhotos, loadScene, splitOf, type PhotoIndexEntry } from "../dataset/src/trainingPairs/buildTrainingPairs.js";
 import { writeFileAtomically } from "../dataset/src/writeFileAtomically.js";
 import { quantize } from "../endpoint/src/outputImage.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
@@ -48,7 +48,8 @@ export interface GateRow {
 
 const photosDir = join(cacheDir(), "photos");
 const index = JSON.parse(await readFile(join(photosDir, "index.json"), "utf8")) as { files: PhotoIndexEntry[] };
-const photos = index.files.filter((f) => f.split === "train" && splitOf(f.name) === "val");
+// The training pairs' validation photos (low light leaves out the same too-dark photos).
+const photos = index.files.filter((f) => f.split === "train" && splitOf(f.name) === "val" && !(task === "lowlight" && darkTrainingPhotos.includes(f.name)));
 const previous = await readFile(outFile, "utf8").then((t) => JSON.parse(t) as { refiner: string; rows: GateRow[] }, () => undefined);
 const rows: GateRow[] = previous?.refiner === refinerEntry.name ? previous.rows : [];
 

@@ -79,12 +79,16 @@ for (const [i, file] of files.entries()) {
 
   const outputs: Record<string, Uint8Array> = { degraded: degraded.image.data, base: quantize(restored.base) };
   const gateWeights: Record<string, number> = {};
+  const gateMs: Record<string, number> = {};
   refinerEntries.forEach((e, k) => {
     const refined = restored.refined[k]!;
     outputs[e.name] = quantize(refined);
     if (!e.gate) return;
+    const started = performance.now();
     gateWeights[e.name] = gateWeight(e.gate, gateStatistics(decoded.rgb, restored.base, refined));
-    outputs[gated(e)] = quantize(blendRefined(restored.base, refined, gateWeights[e.name]!));
+    const blended = blendRefined(restored.base, refined, gateWeights[e.name]!);
+    gateMs[e.name] = performance.now() - started;
+    outputs[gated(e)] = quantize(blended);
   });
   const scores = Object.fromEntries(Object.entries(outputs).map(([v, bytes]) => [v, quality(bytes, clean, width, height)]));
   const row: Row = {
@@ -95,7 +99,11 @@ for (const [i, file] of files.entries()) {
     scores,
     baseMs: Math.round(restored.timingsMs.base),
     refinerCostMs: Object.fromEntries(
-      refinerEntries.flatMap((e, k) => (e.gate ? [e.name, gated(e)] : [e.name]).map((v) => [v, Math.round(restored.refinerCostMs[k]!)])),
+      refinerEntries.flatMap((e, k) => {
+        const cost = restored.refinerCostMs[k]!;
+        // The gated variant also pays for the gate: its statistics and the blend.
+        return e.gate ? [[e.name, Math.round(cost)], [gated(e), Math.round(cost + gateMs[e.name]!)]] : [[e.name, Math.round(cost)]];
+      }),
     ),
     ...(Object.keys(gateWeights).length ? { gateWeights: Object.fromEntries(Object.entries(gateWeights).map(([n, w]) => [n, Number(w.toFixed(3))])) } : {}),
     tiling: {

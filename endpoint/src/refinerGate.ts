@@ -27,16 +27,18 @@ export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined
   let totalSq = 0;
   let luma = 0;
   const channelShift = [0, 0, 0];
-  const lumaWeights = [0.299, 0.587, 0.114];
-  for (let i = 0; i < base.length; i++) {
-    const c = i % 3;
-    const b = base[i]!;
-    const d = refined[i]! - b;
-    baseSq += (b - degraded[i]! / 255) ** 2;
-    refineSq += d * d;
-    totalSq += (refined[i]! - degraded[i]! / 255) ** 2;
-    channelShift[c]! += d;
-    luma += lumaWeights[c]! * b;
+  for (let i = 0; i < base.length; i += 3) {
+    for (let c = 0; c < 3; c++) {
+      const b = base[i + c]!;
+      const r = refined[i + c]!;
+      const x = degraded[i + c]! / 255;
+      const d = r - b;
+      baseSq += (b - x) * (b - x);
+      refineSq += d * d;
+      totalSq += (r - x) * (r - x);
+      channelShift[c]! += d;
+    }
+    luma += 0.299 * base[i]! + 0.587 * base[i + 1]! + 0.114 * base[i + 2]!;
   }
   const pixels = base.length / 3;
   const baseChange = Math.sqrt(baseSq / base.length);
@@ -71,5 +73,7 @@ export function gateWeight(gate: RefinerGate, statistics: GateStatistics): numbe
 /** base + weight·(refined − base), a new array. */
 export function blendRefined(base: Float32Array, refined: Float32Array, weight: number): Float32Array {
   if (weight === 1) return refined;
-  return base.map((b, i) => b + weight * (refined[i]! - b));
+  const out = new Float32Array(base.length);
+  for (let i = 0; i < base.length; i++) out[i] = base[i]! + weight * (refined[i]! - base[i]!);
+  return out;
 }

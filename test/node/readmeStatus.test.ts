@@ -9,18 +9,18 @@ import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
 const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), "utf8");
 
 describe("README status", () => {
-  it("names, per task, the refiner the manifest serves, its module and its prior", async () => {
+  it("names, per task, the refiner the manifest serves, its module, its prior and its gate", async () => {
     const readme = await read("README.md");
     const section = readme.split("### What the endpoint serves")[1]?.split("\n\n")[1] ?? "";
-    const rows = new Map([...section.matchAll(/^\| (\w+) \| `?([\w-]+)`? \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1]!, m.slice(2).map((c) => c.trim())]));
+    const rows = new Map([...section.matchAll(/^\| (\w+) \| `?([\w-]+)`? \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1]!, m.slice(2).map((c) => c.trim())]));
     const manifest = await readManifest();
     for (const task of TASKS) {
       const served = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served);
       // Refiners recorded before architectures were named are the reduced module.
       const architecture = (served?.training as { architecture?: string } | undefined)?.architecture;
       const expected = served
-        ? [served.name, architecture ?? "reduced", served.osfEncoder ?? "none (zero prior)"]
-        : ["none", "-", "-"];
+        ? [served.name, architecture ?? "reduced", served.osfEncoder ?? "none (zero prior)", served.gate ? `${served.gate.statistic} ${served.gate.off} → ${served.gate.full}` : "none"]
+        : ["none", "-", "-", "-"];
       expect(rows.get(task), task).toEqual(expected);
     }
   });
