@@ -9,6 +9,6 @@
 // reduced module retrained on pairs cut at the test photos' scale. 9: deraining's module trained 6000 steps
 // instead of 3000 (chosen on validation crops it was not selected on). 10: denoising's reduced module trained 6000
 // steps instead of 3000 (the same choice). 11: deblurring's reduced module trained 6000 steps instead of 3000
-// (the same choice). 12: deraining's refinement passed through a per-photo gate fitted on held-out validation
-// photos (bench/fitGate.ts), which keeps the base result where the refiner changes little against the base.
+// (the same choice). 12: deraining's and low light's refinement passed through per-photo gates fitted on held-out
+// validation photos (bench/fitGate.ts), which keep the base result where the refiner's change is likely harm.
 export const pipelineVersion = "12";
