@@ -1,6 +1,7 @@
 // `npx tsx bench/refinementStatus.ts`: where each task's served refiner stands against the refinement goals, from
 // the full-resolution quality results (`npm run eval -- --task <t> --out bench/results/quality-fullres-<t>.json`)
-// and models/manifest.json: gain over the base, photos improved and worse by more than 0.1 dB, added time, and
+// and models/manifest.json: gain over the base (through the refiner's per-photo gate when it has one, as the
+// endpoint returns it), photos improved and worse by more than 0.1 dB, added time, and
 // prior modules against their zero-prior twins (paired, photo by photo: the best one whose twin is the served
 // module, and the best of any architecture). Prints a Markdown table.
 import { existsSync, readFileSync } from "node:fs";
@@ -30,7 +31,8 @@ for (const task of TASKS) {
   const served = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served)?.name;
   const results = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Results) : undefined;
   // A served refiner with a per-photo gate is scored as the endpoint returns it, through the gate.
-  const s = served ? (results?.summary[`${served}+gate`] ?? results?.summary[served]) : undefined;
+  const gated = served !== undefined && results?.summary[`${served}+gate`] !== undefined;
+  const s = served ? results?.summary[gated ? `${served}+gate` : served] : undefined;
   if (!served || !results || !s) {
     console.log(`| ${task} | ${served ?? "none"} | not evaluated at full resolution | | | | | |`);
     continue;
@@ -40,6 +42,6 @@ for (const task of TASKS) {
     p ? `${p[0]}: ${signed(p[1].meanDifference)} (${p[1].ci95.map(signed).join(" to ")}, p ${p[1].pValue})` : none;
   const onServed = describe(priors.find(([, c]) => c.twin === served), "none in this eval run");
   console.log(
-    `| ${task} | ${served} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${results.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
+    `| ${task} | ${served}${gated ? " + gate" : ""} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${results.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
   );
 }

@@ -13,7 +13,8 @@ const thread = new ModelThread();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-restore-thread-"));
-  file = (await writeIdentityBaseModel(dir, "denoise", 128, 1, 6)).file; // an identity that takes a while
+  // An identity that takes a while: long enough (over 50 ms) on a many-core CI machine for timer ticks to count.
+  file = (await writeIdentityBaseModel(dir, "denoise", 128, 1, 24)).file;
 });
 
 afterAll(async () => {

@@ -89,15 +89,20 @@ describe("refinement in the pipeline", () => {
   it("keeps only the share of the refiner's change that a fitted gate gives the photo", { timeout: 120_000 }, async () => {
     const request = { task: "lowlight" as const, image: photo, format: "png" as const, quality: 90, metadata: "none" as const, refine: true };
     const served = models.refinerFor("lowlight")!;
-    const withGate = async (off: number, full: number) => {
-      served.gate = { statistic: "baseChange", off, full, fitted: {} };
+    // The served refiner may have a fitted gate of its own in the manifest: each run sets its own, then puts
+    // that one back.
+    const installed = served.gate;
+    const withGate = async (off?: number, full?: number) => {
+      if (off === undefined || full === undefined) delete served.gate;
+      else served.gate = { statistic: "baseChange", off, full, fitted: {} };
       try {
         return await restoreImage(models, request, 1e6);
       } finally {
-        delete served.gate;
+        if (installed) served.gate = installed;
+        else delete served.gate;
       }
     };
-    const ungated = await restoreImage(models, request, 1e6);
+    const ungated = await withGate();
     const base = await restoreImage(models, { ...request, refine: false }, 1e6);
     expect(ungated.refineWeight).toBeUndefined();
     // The base network's change is an RMS in 0..1 units: never 2, always above −1.
