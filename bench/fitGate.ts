@@ -1,9 +1,11 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--install]`: fits a per-photo gate on a refiner from
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--tone SCALE] [--install]`: fits a per-photo gate on a refiner from
 // `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
-// says how well that choice carries to photos it was not fitted on. Prints the table, writes
-// bench/results/gate-<task>.json; with --install, records the gate on the refiner in models/manifest.json.
+// says how well that choice carries to photos it was not fitted on. With --tone, the gate weighs only the tone of
+// the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate). Prints the table, writes
+// bench/results/gate-<task>[-tone-<scale>].json; with --install, records the gate on the refiner in
+// models/manifest.json.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { manifestPath, readManifest } from "../common/src/modelRepository.js";
@@ -12,10 +14,10 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { gateWeight, refineShare, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
-const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, install: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--tone SCALE] [--install]`);
   process.exit(2);
 }
 const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
@@ -23,7 +25,13 @@ const data = JSON.parse(await readFile(dataFile, "utf8")) as { refiner: string; 
 // Rows recorded before `refineShare` was measured get it from the two changes they hold.
 const rows = data.rows.map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
 
-const squaredErrors = new Map(rows.map((r) => [r, r.psnrByGate.map((p) => 255 ** 2 * 10 ** (-p / 10))]));
+const toneScale = values.tone === undefined ? undefined : Number(values.tone);
+const byGate = (r: GateRow) => {
+  const series = toneScale === undefined ? r.psnrByGate : r.psnrToneByGate?.[String(toneScale)];
+  if (!series) throw new Error(`${dataFile}: ${r.image} seed ${r.seed} has no tone split at ${values.tone} (bench/gateData.ts records 0.03125 and 0.125)`);
+  return series;
+};
+const squaredErrors = new Map(rows.map((r) => [r, byGate(r).map((p) => 255 ** 2 * 10 ** (-p / 10))]));
 /** PSNR at weight g: the squared error interpolated linearly between the measured 0.1 steps (it is quadratic in g). */
 function psnrAt(row: GateRow, g: number): number {
   const mse = squaredErrors.get(row)!;
@@ -88,8 +96,9 @@ const crossValidated = leaveOnePhotoOut();
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
 const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
-const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.install ? " --install" : ""}`;
-const gate = { ...fitted.gate, off: Number(fitted.gate.off.toPrecision(4)), full: Number(fitted.gate.full.toPrecision(4)) };
+const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.install ? " --install" : ""}`;
+const gate: RefinerGate = { ...fitted.gate, off: Number(fitted.gate.off.toPrecision(4)), full: Number(fitted.gate.full.toPrecision(4)), ...(toneScale === undefined ? {} : { toneScale }) };
+const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}.json`;
 const report = {
   command,
   data: { file: dataFile, command: data.command, rows: rows.length, photos: photos.length },
@@ -100,10 +109,10 @@ const report = {
     Object.entries(byStatistic).map(([st, b]) => [st, { gate: b.fitted.gate, gated: round(b.fitted.result), leaveOnePhotoOut: round(b.leaveOnePhotoOut) }]),
   ),
 };
-await writeFile(`bench/results/gate-${task}.json`, `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length} held-out photos (${dataFile})`);
-console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}`);
+console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
 console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
 for (const [label, o] of [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]] as const) {
@@ -115,7 +124,7 @@ console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
 for (const [st, b] of Object.entries(byStatistic)) {
   console.log(`| ${st} | ${b.fitted.result.meanGain.toFixed(3)} | ${b.fitted.result.worse} | ${b.leaveOnePhotoOut.meanGain.toFixed(3)} | ${b.leaveOnePhotoOut.worse} | ${b.leaveOnePhotoOut.worst.toFixed(3)} |`);
 }
-console.log(`wrote bench/results/gate-${task}.json`);
+console.log(`wrote ${reportFile}`);
 
 if (values.install) {
   const manifest = await readManifest();

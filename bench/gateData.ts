@@ -3,7 +3,8 @@
 // a training crop, never a test photo). Each held-out photo, at the training pairs' scale (short side 512), is
 // degraded with each seed's draw (the pairs' draw for that seed) and restored by the endpoint's own code; for
 // each, it records statistics the endpoint could compute without the clean photo and the PSNR of
-// base + g·(refined − base) for g = 0, 0.1, …, 1. Resumable: the file is rewritten after each photo and rows
+// base + g·(refined − base) for g = 0, 0.1, …, 1, and of the same with only the change's tone weighed (its detail
+// kept) at two tone scales. Resumable: the file is rewritten after each photo and rows
 // already in it are skipped. Default out: bench/results/gate-data-<task>.json.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ import { writeFileAtomically } from "../dataset/src/writeFileAtomically.js";
 import { quantize } from "../endpoint/src/outputImage.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { restorePixels } from "../endpoint/src/restorePipeline.js";
-import { gateStatistics, type GateStatistics } from "../endpoint/src/refinerGate.js";
+import { blendRefined, gateStatistics, toneOfChange, type GateStatistics } from "../endpoint/src/refinerGate.js";
 
 const { values } = parseArgs({
   options: { task: { type: "string" }, seeds: { type: "string", default: "1,2,3,4" }, refiner: { type: "string" }, out: { type: "string" } },
@@ -44,6 +45,9 @@ export interface GateRow {
   statistics: GateStatistics;
   /** PSNR (dB) of base + g·(refined − base), 8-bit rounded, for g = 0, 0.1, …, 1 (index g·10). */
   psnrByGate: number[];
+  /** PSNR (dB) of refined − (1 − g)·tone, the change's tone weighed and its detail kept (refinerGate.ts's
+   * `toneScale`), per tone scale (fraction of the short side), g as above. */
+  psnrToneByGate?: Record<string, number[]>;
 }
 
 const photosDir = join(cacheDir(), "photos");
@@ -51,11 +55,13 @@ const index = JSON.parse(await readFile(join(photosDir, "index.json"), "utf8")) 
 // The training pairs' validation photos (low light leaves out the same too-dark photos).
 const photos = index.files.filter((f) => f.split === "train" && splitOf(f.name) === "val" && !(task === "lowlight" && darkTrainingPhotos.includes(f.name)));
 const previous = await readFile(outFile, "utf8").then((t) => JSON.parse(t) as { refiner: string; rows: GateRow[] }, () => undefined);
-const rows: GateRow[] = previous?.refiner === refinerEntry.name ? previous.rows : [];
+// Rows recorded before the tone split was measured are measured again.
+const rows: GateRow[] = previous?.refiner === refinerEntry.name ? previous.rows.filter((r) => r.psnrToneByGate) : [];
 
 const models = await PipelineModels.load({});
 const refiner = await models.refiner(refinerEntry.name);
 const gates = Array.from({ length: 11 }, (_, k) => k / 10);
+const toneScales = [1 / 32, 1 / 8];
 const started = performance.now();
 const todo = photos.flatMap((photo) => seeds.map((seed) => ({ photo, seed }))).filter(({ photo, seed }) => !rows.some((r) => r.image === photo.name && r.seed === seed));
 let done = 0;
@@ -75,6 +81,12 @@ for (const photo of photos) {
       for (let i = 0; i < base.length; i++) blended[i] = base[i]! + g * (refined[i]! - base[i]!);
       return Number(psnr(quantize(blended), scene.data).toFixed(4));
     });
+    const psnrToneByGate = Object.fromEntries(
+      toneScales.map((scale) => {
+        const tone = toneOfChange(base, refined, scene.width, scene.height, scale);
+        return [String(scale), gates.map((g) => Number(psnr(quantize(blendRefined(base, refined, g, tone)), scene.data).toFixed(4)))];
+      }),
+    );
     rows.push({
       image: photo.name,
       seed,
@@ -83,6 +95,7 @@ for (const photo of photos) {
       degradation: degraded.params,
       statistics: gateStatistics(degraded.image.data, base, refined),
       psnrByGate,
+      psnrToneByGate,
     });
     await writeFileAtomically(outFile, `${JSON.stringify({ task, refiner: refinerEntry.name, seeds, command: `npx tsx bench/gateData.ts --task ${task} --seeds ${values.seeds}${values.refiner ? ` --refiner ${values.refiner}` : ""}${values.out ? ` --out ${values.out}` : ""}`, rows }, null, 1)}\n`);
     const eta = ((performance.now() - started) / done) * (todo.length - done);

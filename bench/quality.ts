@@ -18,7 +18,7 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
 import { quantize } from "../endpoint/src/outputImage.js";
-import { blendRefined, gateStatistics, gateWeight } from "../endpoint/src/refinerGate.js";
+import { applyGate } from "../endpoint/src/refinerGate.js";
 import { restorePixels } from "../endpoint/src/restorePipeline.js";
 import { pairedComparison } from "./pairedComparison.js";
 import { defaultEvalSeed, defaultPhotosDir, degradedRequest, listPhotos, loadPhoto } from "./evalPhotos.js";
@@ -85,10 +85,10 @@ for (const [i, file] of files.entries()) {
     outputs[e.name] = quantize(refined);
     if (!e.gate) return;
     const started = performance.now();
-    gateWeights[e.name] = gateWeight(e.gate, gateStatistics(decoded.rgb, restored.base, refined));
-    const blended = blendRefined(restored.base, refined, gateWeights[e.name]!);
+    const { weight, pixels } = applyGate(e.gate, decoded.rgb, restored.base, refined, decoded.width, decoded.height);
+    gateWeights[e.name] = weight;
     gateMs[e.name] = performance.now() - started;
-    outputs[gated(e)] = quantize(blended);
+    outputs[gated(e)] = quantize(pixels);
   });
   const scores = Object.fromEntries(Object.entries(outputs).map(([v, bytes]) => [v, quality(bytes, clean, width, height)]));
   const row: Row = {

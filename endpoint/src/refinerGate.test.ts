@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blendRefined, gateStatistics, gateWeight, type GateStatistics } from "./refinerGate.js";
+import { applyGate, blendRefined, gateStatistics, gateWeight, type GateStatistics } from "./refinerGate.js";
 
 describe("gateStatistics", () => {
   it("measures the base's change, the refiner's change and its global tone shift", () => {
@@ -58,5 +58,37 @@ describe("blendRefined", () => {
     expect(Array.from(blendRefined(base, refined, 0))).toEqual(Array.from(base));
     expect(Array.from(blendRefined(base, refined, 0.5)).map((v) => Number(v.toFixed(6)))).toEqual([0.1, 0.4, 1]);
     expect(blendRefined(base, refined, 1)).toBe(refined);
+  });
+});
+
+describe("applyGate", () => {
+  // A refiner that brightens the whole photo by 0.1 and adds a fine checkerboard of ±0.05: tone and detail.
+  const width = 64;
+  const height = 48;
+  const degraded = new Uint8Array(width * height * 3).fill(60);
+  const base = new Float32Array(width * height * 3).fill(0.4);
+  const detail = (i: number) => ((Math.floor(i / 3) % width) + Math.floor(i / 3 / width)) % 2 === 0 ? 0.05 : -0.05;
+  const refined = base.map((b, i) => b + 0.1 + detail(i));
+  const closed = { statistic: "baseChange" as const, off: 1, full: 2 };
+
+  it("without a tone scale, a closed gate gives the base", () => {
+    const { weight, pixels } = applyGate(closed, degraded, base, refined, width, height);
+    expect(weight).toBe(0);
+    expect(Array.from(pixels)).toEqual(Array.from(base));
+  });
+
+  it("with a tone scale, a closed gate drops the change's tone and keeps its detail", () => {
+    const { weight, pixels } = applyGate({ ...closed, toneScale: 1 / 16 }, degraded, base, refined, width, height);
+    expect(weight).toBe(0);
+    // Away from the edges (where the blur repeats them) the checkerboard averages out of the tone.
+    for (const [y, x] of [[24, 32], [20, 30], [30, 40]] as const) {
+      for (let c = 0; c < 3; c++) {
+        const i = (y * width + x) * 3 + c;
+        expect(pixels[i]).toBeCloseTo(base[i]! + detail(i), 2);
+      }
+    }
+    const open = applyGate({ ...closed, off: -2, full: -1, toneScale: 1 / 16 }, degraded, base, refined, width, height);
+    expect(open.weight).toBe(1);
+    expect(open.pixels).toBe(refined);
   });
 });

@@ -1,5 +1,7 @@
 // A per-photo gate on PTG-RM: what the endpoint can measure on a whole photo without its clean version, from
 // which a gate decides how much of the refiner's change to keep (result = base + g·(refined − base)).
+import { boxBlur } from "./boxBlur.js";
+
 export interface GateStatistics {
   /** RMS of base − degraded input, in 0..1 units: how much the base network changed the photo. */
   baseChange: number;
@@ -61,6 +63,9 @@ export interface RefinerGate {
    * in between; `off` above `full` keeps the refiner's change where the statistic is small instead. */
   off: number;
   full: number;
+  /** When set, the gate weighs only the tone of the refiner's change (that change blurred over a radius of this
+   * fraction of the photo's short side) and the rest of it, its detail, is always kept. */
+  toneScale?: number;
 }
 
 /** How much of the refiner's change to keep, 0..1. */
@@ -70,10 +75,26 @@ export function gateWeight(gate: RefinerGate, statistics: GateStatistics): numbe
   return Math.min(1, Math.max(0, (x - gate.off) / (gate.full - gate.off)));
 }
 
-/** base + weight·(refined − base), a new array. */
-export function blendRefined(base: Float32Array, refined: Float32Array, weight: number): Float32Array {
+/** The tone of the refiner's change: refined − base blurred over `scale` of the photo's short side. */
+export function toneOfChange(base: Float32Array, refined: Float32Array, width: number, height: number, scale: number): Float32Array {
+  const change = new Float32Array(base.length);
+  for (let i = 0; i < base.length; i++) change[i] = refined[i]! - base[i]!;
+  return boxBlur(change, width, height, 3, scale * Math.min(width, height));
+}
+
+/** base + weight·(refined − base), a new array; with `tone` (the change's tone), only the tone is weighed and the
+ * detail kept: refined − (1 − weight)·tone. */
+export function blendRefined(base: Float32Array, refined: Float32Array, weight: number, tone?: Float32Array): Float32Array {
   if (weight === 1) return refined;
   const out = new Float32Array(base.length);
-  for (let i = 0; i < base.length; i++) out[i] = base[i]! + weight * (refined[i]! - base[i]!);
+  if (tone) for (let i = 0; i < base.length; i++) out[i] = refined[i]! - (1 - weight) * tone[i]!;
+  else for (let i = 0; i < base.length; i++) out[i] = base[i]! + weight * (refined[i]! - base[i]!);
   return out;
+}
+
+/** The gate applied to one photo's HWC base and refined results: the weight it gives and the pixels it keeps. */
+export function applyGate(gate: RefinerGate, degraded: Uint8Array, base: Float32Array, refined: Float32Array, width: number, height: number): { weight: number; pixels: Float32Array } {
+  const weight = gateWeight(gate, gateStatistics(degraded, base, refined));
+  const tone = gate.toneScale !== undefined && weight < 1 ? toneOfChange(base, refined, width, height, gate.toneScale) : undefined;
+  return { weight, pixels: blendRefined(base, refined, weight, tone) };
 }

@@ -8,7 +8,7 @@ import type { PipelineModels, Refiner } from "./pipelineModels.js";
 import { CanceledError, type Stage } from "./inferRequests.js";
 import { planResize } from "../../common/src/outputSize.js";
 import { encodeOutput, type OutputOptions } from "./outputImage.js";
-import { blendRefined, gateStatistics, gateWeight } from "./refinerGate.js";
+import { applyGate } from "./refinerGate.js";
 import { chooseTileShape, extractTile, TileBlender, tileGrid, type TilePlan } from "./tiling.js";
 import { AbandonedError } from "./workQueue.js";
 
@@ -196,8 +196,7 @@ export async function restoreImage(models: PipelineModels, request: RestoreReque
   let refineWeight: number | undefined;
   if (restored.refined[0] && refinerEntry?.gate) {
     started = performance.now();
-    refineWeight = gateWeight(refinerEntry.gate, gateStatistics(decoded.rgb, restored.base, restored.refined[0]));
-    pixels = blendRefined(restored.base, restored.refined[0], refineWeight);
+    ({ weight: refineWeight, pixels } = applyGate(refinerEntry.gate, decoded.rgb, restored.base, restored.refined[0], decoded.width, decoded.height));
     restored.timingsMs.refine += performance.now() - started;
   }
 
