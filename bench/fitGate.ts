@@ -82,6 +82,10 @@ const oracle = outcome(rows, (r) => {
   return bestG;
 });
 const fitted = fit(rows);
+// The gate the manifest holds for this refiner now, if any, scored on these rows (rows drawn since it was fitted
+// are held out from it).
+const installedGate = (await readManifest()).models.find((m) => m.name === data.refiner)?.gate;
+const installed = installedGate ? outcome(rows, (r) => gateWeight(installedGate, r.statistics)) : undefined;
 /** Each photo's rows scored by the gate fitted on the other photos' rows. */
 function leaveOnePhotoOut(statistics = allStatistics): Outcome {
   const heldOutWeights = new Map<GateRow, number>();
@@ -105,6 +109,7 @@ const report = {
   refiner: data.refiner,
   gate,
   validation: { ungated: round(ungated), gated: round(fitted.result), leaveOnePhotoOut: round(crossValidated), oracle: round(oracle) },
+  ...(installed && installedGate ? { installedBefore: { gate: { statistic: installedGate.statistic, off: installedGate.off, full: installedGate.full, toneScale: installedGate.toneScale }, result: round(installed) } } : {}),
   byStatistic: Object.fromEntries(
     Object.entries(byStatistic).map(([st, b]) => [st, { gate: b.fitted.gate, gated: round(b.fitted.result), leaveOnePhotoOut: round(b.leaveOnePhotoOut) }]),
   ),
@@ -115,7 +120,9 @@ console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length}
 console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
 console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
-for (const [label, o] of [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]] as const) {
+const lines: [string, Outcome][] = [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]];
+if (installed && installedGate) lines.push([`the manifest's gate before this fit (${installedGate.statistic} ${installedGate.off} → ${installedGate.full})`, installed]);
+for (const [label, o] of lines) {
   console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
 }
 console.log("");
