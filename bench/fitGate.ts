@@ -1,11 +1,11 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--tone SCALE] [--install]`: fits a per-photo gate on a refiner from
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--install]`: fits a per-photo gate on a refiner from
 // `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
 // says how well that choice carries to photos it was not fitted on. With --tone, the gate weighs only the tone of
-// the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate). Prints the table, writes
-// bench/results/gate-<task>[-tone-<scale>].json; with --install, records the gate on the refiner in
-// models/manifest.json.
+// the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate); with --seeds, only those
+// draws' rows are used. Prints the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>].json; with
+// --install, records the gate on the refiner in models/manifest.json.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { manifestPath, readManifest } from "../common/src/modelRepository.js";
@@ -14,16 +14,17 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { gateWeight, refineShare, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
-const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, install: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--tone SCALE] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--install]`);
   process.exit(2);
 }
 const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
 const data = JSON.parse(await readFile(dataFile, "utf8")) as { refiner: string; command: string; rows: GateRow[] };
 // Rows recorded before `refineShare` was measured get it from the two changes they hold.
-const rows = data.rows.map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
+const seeds = values.seeds?.split(",").map(Number);
+const rows = data.rows.filter((r) => !seeds || seeds.includes(r.seed)).map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
 
 const toneScale = values.tone === undefined ? undefined : Number(values.tone);
 const byGate = (r: GateRow) => {
@@ -82,10 +83,10 @@ const oracle = outcome(rows, (r) => {
   return bestG;
 });
 const fitted = fit(rows);
-// The gate the manifest holds for this refiner now, if any, scored on these rows (rows drawn since it was fitted
-// are held out from it).
+// The gate the manifest holds for this refiner now, if any and of the same kind (whole change or tone at this
+// scale), scored on these rows (rows drawn since it was fitted are held out from it).
 const installedGate = (await readManifest()).models.find((m) => m.name === data.refiner)?.gate;
-const installed = installedGate ? outcome(rows, (r) => gateWeight(installedGate, r.statistics)) : undefined;
+const installed = installedGate && installedGate.toneScale === toneScale ? outcome(rows, (r) => gateWeight(installedGate, r.statistics)) : undefined;
 /** Each photo's rows scored by the gate fitted on the other photos' rows. */
 function leaveOnePhotoOut(statistics = allStatistics): Outcome {
   const heldOutWeights = new Map<GateRow, number>();
@@ -100,9 +101,9 @@ const crossValidated = leaveOnePhotoOut();
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
 const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
-const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.install ? " --install" : ""}`;
+const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.install ? " --install" : ""}`;
 const gate: RefinerGate = { ...fitted.gate, off: Number(fitted.gate.off.toPrecision(4)), full: Number(fitted.gate.full.toPrecision(4)), ...(toneScale === undefined ? {} : { toneScale }) };
-const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}.json`;
+const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}.json`;
 const report = {
   command,
   data: { file: dataFile, command: data.command, rows: rows.length, photos: photos.length },
