@@ -1,23 +1,23 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--install]`: fits a per-photo gate on a refiner from
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`: fits a per-photo gate on a refiner from
 // `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
 // says how well that choice carries to photos it was not fitted on. With --tone, the gate weighs only the tone of
 // the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate); with --seeds, only those
-// draws' rows are used. Prints the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>].json; with
+// draws' rows are used; with --two, the product of two ramps on different statistics is a candidate too. Prints the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>].json; with
 // --install, records the gate on the refiner in models/manifest.json.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { manifestPath, readManifest } from "../common/src/modelRepository.js";
 import { writeManifest } from "../converter/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
-import { gateWeight, refineShare, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
+import { gateWeight, refineShare, type GateRamp, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
-const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, install: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`);
   process.exit(2);
 }
 const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
@@ -59,16 +59,25 @@ function outcome(subset: GateRow[], weight: (row: GateRow) => number): Outcome {
 const better = (a: Outcome, b: Outcome) => a.worse < b.worse || (a.worse === b.worse && a.meanGain > b.meanGain);
 
 const allStatistics = Object.keys(rows[0]!.statistics) as (keyof GateStatistics)[];
+/** Every ramp on a statistic with corners at its quantiles (`steps` + 1 of them) over the subset. */
+function ramps(subset: GateRow[], statistic: keyof GateStatistics, steps: number): GateRamp[] {
+  const sorted = subset.map((r) => r.statistics[statistic]).sort((a, b) => a - b);
+  const quantiles = Array.from({ length: steps + 1 }, (_, k) => sorted[Math.min(sorted.length - 1, Math.round((k / steps) * (sorted.length - 1)))]!);
+  return quantiles.flatMap((off) => quantiles.map((full) => ({ statistic, off, full })));
+}
 function fit(subset: GateRow[], statistics = allStatistics): { gate: RefinerGate; result: Outcome } {
   let best: { gate: RefinerGate; result: Outcome } | undefined;
-  for (const statistic of statistics) {
-    const sorted = subset.map((r) => r.statistics[statistic]).sort((a, b) => a - b);
-    const quantiles = Array.from({ length: 21 }, (_, k) => sorted[Math.min(sorted.length - 1, Math.round((k / 20) * (sorted.length - 1)))]!);
-    for (const off of quantiles) {
-      for (const full of quantiles) {
-        const gate = { statistic, off, full };
-        const result = outcome(subset, (r) => gateWeight(gate, r.statistics));
-        if (!best || better(result, best.result)) best = { gate, result };
+  const consider = (gate: RefinerGate) => {
+    const result = outcome(subset, (r) => gateWeight(gate, r.statistics));
+    if (!best || better(result, best.result)) best = { gate, result };
+  };
+  for (const statistic of statistics) for (const ramp of ramps(subset, statistic, 20)) consider(ramp);
+  // With --two, also every product of two ramps on different statistics (a coarser grid: 11 quantiles each).
+  if (values.two && statistics.length > 1) {
+    for (const [i, first] of statistics.entries()) {
+      for (const second of statistics.slice(i + 1)) {
+        const seconds = ramps(subset, second, 10);
+        for (const ramp of ramps(subset, first, 10)) for (const also of seconds) consider({ ...ramp, also });
       }
     }
   }
@@ -101,9 +110,10 @@ const crossValidated = leaveOnePhotoOut();
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
 const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
-const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.install ? " --install" : ""}`;
-const gate: RefinerGate = { ...fitted.gate, off: Number(fitted.gate.off.toPrecision(4)), full: Number(fitted.gate.full.toPrecision(4)), ...(toneScale === undefined ? {} : { toneScale }) };
-const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}.json`;
+const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.two ? " --two" : ""}${values.install ? " --install" : ""}`;
+const rounded = (ramp: GateRamp): GateRamp => ({ statistic: ramp.statistic, off: Number(ramp.off.toPrecision(4)), full: Number(ramp.full.toPrecision(4)) });
+const gate: RefinerGate = { ...rounded(fitted.gate), ...(fitted.gate.also ? { also: rounded(fitted.gate.also) } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
+const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}${values.two ? "-two" : ""}.json`;
 const report = {
   command,
   data: { file: dataFile, command: data.command, rows: rows.length, photos: photos.length },
@@ -118,7 +128,7 @@ const report = {
 await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length} held-out photos (${dataFile})`);
-console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
+console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${gate.also ? `, times ${gate.also.statistic}, closed at ${gate.also.off}, open at ${gate.also.full}` : ""}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
 console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
 const lines: [string, Outcome][] = [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]];

@@ -181,7 +181,8 @@ const result = {
   tileShapes: models.tileShapes(task).map((t) => `${t.height}x${t.width}`),
   baseMsPerMegapixel: Math.round(median(rows.map((r) => r.baseMs / megapixels(r)))),
   served: served?.name ?? null,
-  ...(served?.gate ? { servedGated: gated(served) } : {}),
+  // The gate as the manifest held it for this run, so that a later gate is not read as this one.
+  ...(served?.gate ? { servedGated: gated(served), servedGate: { statistic: served.gate.statistic, off: served.gate.off, full: served.gate.full, also: served.gate.also, toneScale: served.gate.toneScale } } : {}),
   ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),
   summary,
   priorVsZeroPrior,

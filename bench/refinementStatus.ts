@@ -4,9 +4,10 @@
 // endpoint returns it), photos improved and worse by more than 0.1 dB, added time, and
 // prior modules against their zero-prior twins (paired, photo by photo: the best one whose twin is the served
 // module, and the best of any architecture). Prints a Markdown table.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readManifest } from "../common/src/modelRepository.js";
 import { TASKS } from "../dataset/src/degradations/index.js";
+import type { RefinerGate } from "../endpoint/src/refinerGate.js";
 
 interface Summary {
   psnr: number;
@@ -18,6 +19,7 @@ interface Summary {
 }
 interface Results {
   images: number;
+  servedGate?: RefinerGate;
   summary: Record<string, Summary>;
   priorVsZeroPrior: Record<string, { twin: string; meanDifference: number; ci95: [number, number]; pValue: number }>;
 }
@@ -28,11 +30,16 @@ console.log("| task | served refiner | gain over base | improved | worse by > 0.
 console.log("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |");
 for (const task of TASKS) {
   const file = `bench/results/quality-fullres-${task}.json`;
-  const served = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served)?.name;
+  const servedEntry = manifest.models.find((m) => m.role === "refiner" && m.task === task && m.served);
+  const served = servedEntry?.name;
   const results = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Results) : undefined;
-  // A served refiner with a per-photo gate is scored as the endpoint returns it, through the gate.
-  const gated = served !== undefined && results?.summary[`${served}+gate`] !== undefined;
-  const s = served ? results?.summary[gated ? `${served}+gate` : served] : undefined;
+  // A served refiner with a per-photo gate is scored as the endpoint returns it, through the gate: from the run
+  // that recorded this very gate (a run with only the gated refiner, `--refiners`, may be newer than the task's
+  // full run), else from the task's full run (runs before `servedGate` was recorded had the task's only gate).
+  const gateRun = servedEntry?.gate && gateRuns(task).find((r) => sameGate(r.servedGate, servedEntry.gate!));
+  const gatedResults = gateRun ?? results;
+  const gated = served !== undefined && gatedResults?.summary[`${served}+gate`] !== undefined;
+  const s = served ? gatedResults?.summary[gated ? `${served}+gate` : served] : undefined;
   if (!served || !results || !s) {
     console.log(`| ${task} | ${served ?? "none"} | not evaluated at full resolution | | | | | |`);
     continue;
@@ -42,6 +49,20 @@ for (const task of TASKS) {
     p ? `${p[0]}: ${signed(p[1].meanDifference)} (${p[1].ci95.map(signed).join(" to ")}, p ${p[1].pValue})` : none;
   const onServed = describe(priors.find(([, c]) => c.twin === served), "none in this eval run");
   console.log(
-    `| ${task} | ${served}${gated ? " + gate" : ""} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${results.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
+    `| ${task} | ${served}${gated ? " + gate" : ""} | ${signed(s.gainOverBase!)} | ${s.improvedImages}/${gatedResults!.images} | ${s.imagesWorseThanBaseBy01dB} (${signed(s.worstGain!)}) | ${(s.addedTimeOverBase! * 100).toFixed(1)}% | ${onServed} | ${describe(priors[0], "no prior module")} |`,
   );
+}
+
+/** The task's full-resolution runs that recorded the gate they scored, newest first. */
+function gateRuns(task: string): Results[] {
+  return readdirSync("bench/results")
+    .filter((f) => f.startsWith(`quality-fullres-${task}`) && f.endsWith(".json"))
+    .map((f) => JSON.parse(readFileSync(`bench/results/${f}`, "utf8")) as Results & { date: string })
+    .filter((r) => r.servedGate)
+    .sort((a, b) => b.date.localeCompare(a.date));
+}
+
+function sameGate(a: RefinerGate | undefined, b: RefinerGate): boolean {
+  const key = (g: RefinerGate) => JSON.stringify([g.statistic, g.off, g.full, g.toneScale ?? null, g.also ? [g.also.statistic, g.also.off, g.also.full] : null]);
+  return a !== undefined && key(a) === key(b);
 }

@@ -44,6 +44,15 @@ describe("gateWeight", () => {
     expect(gateWeight(gate, stats(0.05))).toBe(0);
   });
 
+  it("multiplies a second ramp on another statistic in, when the gate has one", () => {
+    const gate = { statistic: "baseChange" as const, off: 0.02, full: 0.04, also: { statistic: "refineChange" as const, off: 0.2, full: 0.1 } };
+    const both = (baseChange: number, refineChange: number) => ({ ...stats(baseChange), refineChange });
+    expect(gateWeight(gate, both(0.05, 0.05))).toBe(1);
+    expect(gateWeight(gate, both(0.03, 0.05))).toBeCloseTo(0.5, 9);
+    expect(gateWeight(gate, both(0.03, 0.15))).toBeCloseTo(0.25, 9);
+    expect(gateWeight(gate, both(0.05, 0.3))).toBe(0);
+  });
+
   it("is a step when `off` equals `full`", () => {
     const gate = { statistic: "baseChange" as const, off: 0.03, full: 0.03 };
     expect(gateWeight(gate, stats(0.029))).toBe(0);

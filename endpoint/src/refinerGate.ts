@@ -66,13 +66,22 @@ export interface RefinerGate {
   /** When set, the gate weighs only the tone of the refiner's change (that change blurred over a radius of this
    * fraction of the photo's short side) and the rest of it, its detail, is always kept. */
   toneScale?: number;
+  /** A second ramp on another statistic, read the same way; the weight is the product of the two. */
+  also?: GateRamp;
 }
+
+/** One ramp of a gate: closed at `off`, open at `full`. */
+export type GateRamp = Pick<RefinerGate, "statistic" | "off" | "full">;
 
 /** How much of the refiner's change to keep, 0..1. */
 export function gateWeight(gate: RefinerGate, statistics: GateStatistics): number {
-  const x = statistics[gate.statistic];
-  if (gate.off === gate.full) return x >= gate.full ? 1 : 0;
-  return Math.min(1, Math.max(0, (x - gate.off) / (gate.full - gate.off)));
+  return rampWeight(gate, statistics) * (gate.also ? rampWeight(gate.also, statistics) : 1);
+}
+
+function rampWeight(ramp: GateRamp, statistics: GateStatistics): number {
+  const x = statistics[ramp.statistic];
+  if (ramp.off === ramp.full) return x >= ramp.full ? 1 : 0;
+  return Math.min(1, Math.max(0, (x - ramp.off) / (ramp.full - ramp.off)));
 }
 
 /** The tone of the refiner's change: refined − base blurred over `scale` of the photo's short side. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readManifest } from "../../common/src/modelRepository.js";
 import { TASKS } from "../../dataset/src/degradations/index.js";
 import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
+import type { RefinerGate } from "../../endpoint/src/refinerGate.js";
 
 const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), "utf8");
 
@@ -19,7 +20,7 @@ describe("README status", () => {
       // Refiners recorded before architectures were named are the reduced module.
       const architecture = (served?.training as { architecture?: string } | undefined)?.architecture;
       const expected = served
-        ? [served.name, architecture ?? "reduced", served.osfEncoder ?? "none (zero prior)", served.gate ? `${served.gate.statistic} ${served.gate.off} → ${served.gate.full}` : "none"]
+        ? [served.name, architecture ?? "reduced", served.osfEncoder ?? "none (zero prior)", served.gate ? gateCell(served.gate) : "none"]
         : ["none", "-", "-", "-"];
       expect(rows.get(task), task).toEqual(expected);
     }
@@ -29,3 +30,9 @@ describe("README status", () => {
     expect(await read("endpoint/README.md")).toContain(`today ${pipelineVersion})`);
   });
 });
+
+/** A gate as the README's served table writes it: "statistic off → full", "× statistic off → full" for a second ramp. */
+function gateCell(gate: RefinerGate): string {
+  const ramp = (r: RefinerGate) => `${r.statistic} ${r.off} → ${r.full}`;
+  return gate.also ? `${ramp(gate)} × ${ramp(gate.also)}` : ramp(gate);
+}
