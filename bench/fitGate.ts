@@ -1,14 +1,15 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`: fits a per-photo gate on a refiner from
-// `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`: fits a
+// per-photo gate on a refiner from `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
 // says how well that choice carries to photos it was not fitted on. With --tone, the gate weighs only the tone of
 // the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate); with --seeds, only those
-// draws' rows are used; with --two, the product of two ramps on different statistics is a candidate too. Prints the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>].json; with
-// --install, records the gate on the refiner in models/manifest.json.
+// draws' rows are used; with --two, the product of two ramps on different statistics is a candidate too. Prints
+// the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>][-two].json; with --install, records the
+// gate on the refiner in models/manifest.json.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { manifestPath, readManifest } from "../common/src/modelRepository.js";
+import { gateOf, manifestPath, readManifest } from "../common/src/modelRepository.js";
 import { writeManifest } from "../converter/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { gateWeight, refineShare, type GateRamp, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
@@ -94,7 +95,8 @@ const oracle = outcome(rows, (r) => {
 const fitted = fit(rows);
 // The gate the manifest holds for this refiner now, if any and of the same kind (whole change or tone at this
 // scale), scored on these rows (rows drawn since it was fitted are held out from it).
-const installedGate = (await readManifest()).models.find((m) => m.name === data.refiner)?.gate;
+const refinerInManifest = (await readManifest()).models.find((m) => m.name === data.refiner);
+const installedGate = refinerInManifest && gateOf(refinerInManifest);
 const installed = installedGate && installedGate.toneScale === toneScale ? outcome(rows, (r) => gateWeight(installedGate, r.statistics)) : undefined;
 /** Each photo's rows scored by the gate fitted on the other photos' rows. */
 function leaveOnePhotoOut(statistics = allStatistics): Outcome {
@@ -120,7 +122,7 @@ const report = {
   refiner: data.refiner,
   gate,
   validation: { ungated: round(ungated), gated: round(fitted.result), leaveOnePhotoOut: round(crossValidated), oracle: round(oracle) },
-  ...(installed && installedGate ? { installedBefore: { gate: { statistic: installedGate.statistic, off: installedGate.off, full: installedGate.full, toneScale: installedGate.toneScale }, result: round(installed) } } : {}),
+  ...(installed && installedGate ? { installedBefore: { gate: installedGate, result: round(installed) } } : {}),
   byStatistic: Object.fromEntries(
     Object.entries(byStatistic).map(([st, b]) => [st, { gate: b.fitted.gate, gated: round(b.fitted.result), leaveOnePhotoOut: round(b.leaveOnePhotoOut) }]),
   ),
@@ -132,7 +134,7 @@ console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full
 console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
 console.log(`| --- | ---: | ---: | ---: | ---: |`);
 const lines: [string, Outcome][] = [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]];
-if (installed && installedGate) lines.push([`the manifest's gate before this fit (${installedGate.statistic} ${installedGate.off} → ${installedGate.full})`, installed]);
+if (installed) lines.push([`the manifest's gate before this fit`, installed]);
 for (const [label, o] of lines) {
   console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
 }

@@ -13,7 +13,7 @@ import os from "node:os";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { parseTileShapes, readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
+import { gateOf, parseTileShapes, readManifest, type ManifestEntry } from "../common/src/modelRepository.js";
 import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { quality, type Quality } from "../dataset/src/quality/imageQuality.js";
 import { PipelineModels } from "../endpoint/src/pipelineModels.js";
@@ -182,7 +182,7 @@ const result = {
   baseMsPerMegapixel: Math.round(median(rows.map((r) => r.baseMs / megapixels(r)))),
   served: served?.name ?? null,
   // The gate as the manifest held it for this run, so that a later gate is not read as this one.
-  ...(served?.gate ? { servedGated: gated(served), servedGate: { statistic: served.gate.statistic, off: served.gate.off, full: served.gate.full, also: served.gate.also, toneScale: served.gate.toneScale } } : {}),
+  ...(served?.gate ? { servedGated: gated(served), servedGate: gateOf(served) } : {}),
   ...(served && zero ? { servedMinusZeroPrior: Number((summary[served.name]!.psnr - summary[zero.name]!.psnr).toFixed(3)) } : {}),
   summary,
   priorVsZeroPrior,
@@ -233,3 +233,4 @@ if (defaultSet && !values.out) {
     .toFile(`docs/quality-${task}.png`);
   console.log(`wrote docs/quality-${task}.png (${pick.row.image}: ${panels.join(" | ")})`);
 }
+

@@ -57,6 +57,13 @@ export interface Manifest {
   models: ManifestEntry[];
 }
 
+/** A manifest entry's gate without the record of how it was fitted: the gate itself. */
+export function gateOf(entry: ManifestEntry): RefinerGate | undefined {
+  if (!entry.gate) return undefined;
+  const { fitted: _, ...gate } = entry.gate;
+  return gate;
+}
+
 /** models/manifest.json, or another manifest (whose relative file paths are relative to its folder). */
 export async function readManifest(path = manifestPath): Promise<Manifest> {
   try {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readManifest } from "../../common/src/modelRepository.js";
 import { TASKS } from "../../dataset/src/degradations/index.js";
 import { pipelineVersion } from "../../endpoint/src/pipelineVersion.js";
-import type { RefinerGate } from "../../endpoint/src/refinerGate.js";
+import type { GateRamp, RefinerGate } from "../../endpoint/src/refinerGate.js";
 
 const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), "utf8");
 
@@ -33,6 +33,6 @@ describe("README status", () => {
 
 /** A gate as the README's served table writes it: "statistic off → full", "× statistic off → full" for a second ramp. */
 function gateCell(gate: RefinerGate): string {
-  const ramp = (r: RefinerGate) => `${r.statistic} ${r.off} → ${r.full}`;
+  const ramp = (r: GateRamp) => `${r.statistic} ${r.off} → ${r.full}`;
   return gate.also ? `${ramp(gate)} × ${ramp(gate.also)}` : ramp(gate);
 }
