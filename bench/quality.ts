@@ -5,9 +5,10 @@
 // network, every PTG-RM of the task in models/ (or only the --refiners named) on the same base tiles, blending,
 // 8-bit rounding), and scored against the clean photo: PSNR, SSIM and "GT-mean" PSNR (brightness matched to the
 // clean photo's first) for the degraded input, the base network, and each refiner (the served one, its zero-prior
-// twin and any other encoder's; one with a per-photo gate both without and with it, as "<name>+gate"). Default
-// photos: the 24 held-out test photos (`npm run data:photos`); those runs write bench/results/quality-<task>.json
-// and docs/quality-<task>.png (crops), others (and any --out) to --out.
+// twin and any other encoder's; one with a per-photo gate both without and with it, as "<name>+gate"). The default
+// run (the 24 held-out test photos from `npm run data:photos`, full resolution, every refiner, seed 7) writes
+// bench/results/quality-<task>.json (or --out) and docs/quality-<task>.png (crops); any other run writes only to
+// --out, else to a file in the temp folder, so a partial run never replaces the results the README quotes.
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { basename, extname, join } from "node:path";
@@ -42,7 +43,13 @@ if (!TASKS.includes(task)) {
 }
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-const defaultSet = values.images === undefined && values.tiles === undefined && values.refiners === undefined;
+const defaultSet =
+  values.images === undefined &&
+  values.tiles === undefined &&
+  values.refiners === undefined &&
+  values.limit === undefined &&
+  scale === 1 &&
+  seed === defaultEvalSeed;
 const imagesDir = values.images ?? defaultPhotosDir();
 const files = await listPhotos(imagesDir, values.limit === undefined ? undefined : Number(values.limit));
 
@@ -208,7 +215,7 @@ for (const [name, c] of Object.entries(priorVsZeroPrior)) {
 console.log(`wrote ${outFile}`);
 
 // Crops for the README: the photo whose served-refiner gain is the median, 192x192 from its centre.
-if (defaultSet && !values.out) {
+if (defaultSet) {
   const key = servedVariant ?? "base";
   const gainOf = (c: (typeof crops)[number]) => c.row.scores[key]!.psnr - c.row.scores["base"]!.psnr;
   const sorted = [...crops].sort((a, b) => gainOf(a) - gainOf(b));
