@@ -1,11 +1,12 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`: fits a
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`: fits a
 // per-photo gate on a refiner from `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
 // says how well that choice carries to photos it was not fitted on. With --tone, the gate weighs only the tone of
 // the refiner's change at that scale and keeps its detail (gateData's psnrToneByGate); with --seeds, only those
 // draws' rows are used; with --two, the product of two ramps on different statistics is a candidate too. Prints
-// the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>][-two].json; with --install, records the
+// the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>][-two].json (or --out: say where when
+// --data names other rows, so the default report stays the fit the README quotes); with --install, records the
 // gate on the refiner in models/manifest.json.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -15,14 +16,17 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { gateWeight, refineShare, type GateRamp, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
-const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, install: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, out: { type: "string" }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`);
   process.exit(2);
 }
+// --data takes several files, comma-separated (e.g. later draws of the same photos kept in their own file).
 const dataFile = values.data ?? `bench/results/gate-data-${task}.json`;
-const data = JSON.parse(await readFile(dataFile, "utf8")) as { refiner: string; command: string; rows: GateRow[] };
+const dataFiles = await Promise.all(dataFile.split(",").map(async (f) => JSON.parse(await readFile(f, "utf8")) as { refiner: string; command: string; rows: GateRow[] }));
+if (new Set(dataFiles.map((d) => d.refiner)).size > 1) throw new Error(`${dataFile}: rows of different refiners`);
+const data = { refiner: dataFiles[0]!.refiner, command: dataFiles.map((d) => d.command).join(" && "), rows: dataFiles.flatMap((d) => d.rows) };
 // Rows recorded before `refineShare` was measured get it from the two changes they hold.
 const seeds = values.seeds?.split(",").map(Number);
 const rows = data.rows.filter((r) => !seeds || seeds.includes(r.seed)).map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
@@ -112,10 +116,10 @@ const crossValidated = leaveOnePhotoOut();
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
 const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
-const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.two ? " --two" : ""}${values.install ? " --install" : ""}`;
+const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.two ? " --two" : ""}${values.out ? ` --out ${values.out}` : ""}${values.install ? " --install" : ""}`;
 const rounded = (ramp: GateRamp): GateRamp => ({ statistic: ramp.statistic, off: Number(ramp.off.toPrecision(4)), full: Number(ramp.full.toPrecision(4)) });
 const gate: RefinerGate = { ...rounded(fitted.gate), ...(fitted.gate.also ? { also: rounded(fitted.gate.also) } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
-const reportFile = `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}${values.two ? "-two" : ""}.json`;
+const reportFile = values.out ?? `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}${values.two ? "-two" : ""}.json`;
 const report = {
   command,
   data: { file: dataFile, command: data.command, rows: rows.length, photos: photos.length },
