@@ -12,5 +12,6 @@
 // (the same choice). 12: deraining's and low light's refinement passed through per-photo gates fitted on held-out
 // validation photos (bench/fitGate.ts), which keep the base result where the refiner's change is likely harm.
 // 13: low light's gate refitted on twice the validation draws as the product of two ramps (the refiner's change
-// large enough, the total change not too large).
-export const pipelineVersion = "13";
+// large enough, the total change not too large). 14: low light's gate back to one ramp on the base's change, refitted
+// on three times the validation draws, where the two-ramp gate carried worse to photos left out of its fit.
+export const pipelineVersion = "14";
