@@ -19,7 +19,7 @@ import type { GateRow } from "./gateData.js";
 const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, out: { type: "string" }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`);
   process.exit(2);
 }
 // --data takes several files, comma-separated (e.g. later draws of the same photos kept in their own file).
