@@ -1,4 +1,4 @@
-// `npx tsx bench/fitGate.ts --task <t> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`: fits a
+// `npx tsx bench/fitGate.ts --task <t> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--score GATE] [--out FILE] [--install]`: fits a
 // per-photo gate on a refiner from `bench/gateData.ts`'s rows (held-out validation photos): for each statistic and each pair of its observed
 // quantiles as (off, full), the weight per row, and from it the row's PSNR. The choice: fewest rows worse than the
 // base by more than 0.1 dB, then the highest mean gain. Leave-one-photo-out (all seeds of a photo out together)
@@ -7,7 +7,9 @@
 // draws' rows are used; with --two, the product of two ramps on different statistics is a candidate too. Prints
 // the table, writes bench/results/gate-<task>[-tone-<scale>][-seeds-<s>][-two].json (or --out: say where when
 // --data names other rows, so the default report stays the fit the README quotes); with --install, records the
-// gate on the refiner in models/manifest.json.
+// gate on the refiner in models/manifest.json. The report also scores a constant weight (a gate that reads no
+// statistic), which shows how much of the change any photo can take. With --score GATE (`statistic:off:full`,
+// `*`-joined for a product, e.g. `baseChange:0.3523:0.2068`) it only scores that gate on the rows and fits nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { gateOf, manifestPath, readManifest } from "../common/src/modelRepository.js";
@@ -16,10 +18,10 @@ import { TASKS, type Task } from "../dataset/src/degradations/index.js";
 import { gateWeight, refineShare, type GateRamp, type GateStatistics, type RefinerGate } from "../endpoint/src/refinerGate.js";
 import type { GateRow } from "./gateData.js";
 
-const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, out: { type: "string" }, install: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { task: { type: "string" }, data: { type: "string" }, tone: { type: "string" }, seeds: { type: "string" }, two: { type: "boolean", default: false }, score: { type: "string" }, out: { type: "string" }, install: { type: "boolean", default: false } } });
 const task = values.task as Task;
 if (!TASKS.includes(task)) {
-  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--out FILE] [--install]`);
+  console.error(`usage: npx tsx bench/fitGate.ts --task <${TASKS.join("|")}> [--data FILE[,FILE]] [--seeds 1,2] [--tone SCALE] [--two] [--score GATE] [--out FILE] [--install]`);
   process.exit(2);
 }
 // --data takes several files, comma-separated (e.g. later draws of the same photos kept in their own file).
@@ -62,6 +64,35 @@ function outcome(subset: GateRow[], weight: (row: GateRow) => number): Outcome {
   };
 }
 const better = (a: Outcome, b: Outcome) => a.worse < b.worse || (a.worse === b.worse && a.meanGain > b.meanGain);
+const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
+const printOutcomes = (lines: [string, Outcome][]) => {
+  console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
+  console.log(`| --- | ---: | ---: | ---: | ---: |`);
+  for (const [label, o] of lines) console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
+};
+
+if (values.score !== undefined) {
+  // Score one given gate (e.g. one served earlier) on these rows, and stop.
+  const ramps = values.score.split("*").map((text): GateRamp => {
+    const [statistic, off, full] = text.split(":");
+    if (!(statistic! in rows[0]!.statistics) || !Number.isFinite(Number(off)) || !Number.isFinite(Number(full)) || off === "" || full === "") {
+      console.error(`--score: "${text}" is not statistic:off:full with a statistic among ${Object.keys(rows[0]!.statistics).join(", ")}`);
+      process.exit(2);
+    }
+    return { statistic: statistic as keyof GateStatistics, off: Number(off), full: Number(full) };
+  });
+  const scoredGate: RefinerGate = { ...ramps[0]!, ...(ramps[1] ? { also: ramps[1] } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
+  if (ramps.length > 2) throw new Error("--score: a gate has at most two ramps");
+  const scored = outcome(rows, (r) => gateWeight(scoredGate, r.statistics));
+  const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""} --score ${values.score}${values.out ? ` --out ${values.out}` : ""}`;
+  console.log(`${task}, ${data.refiner}: ${rows.length} rows (${dataFile})`);
+  printOutcomes([["no gate", outcome(rows, () => 1)], [`the gate ${values.score}`, scored]]);
+  if (values.out) {
+    await writeFile(values.out, `${JSON.stringify({ command, data: { file: dataFile, command: data.command, rows: rows.length }, refiner: data.refiner, gate: scoredGate, result: round(scored) }, null, 2)}\n`);
+    console.log(`wrote ${values.out}`);
+  }
+  process.exit(0);
+}
 
 const allStatistics = Object.keys(rows[0]!.statistics) as (keyof GateStatistics)[];
 /** Every ramp on a statistic with corners at its quantiles (`steps` + 1 of them) over the subset. */
@@ -96,6 +127,9 @@ const oracle = outcome(rows, (r) => {
   for (let k = 0; k <= 100; k++) if (psnrAt(r, k / 100) > psnrAt(r, bestG)) bestG = k / 100;
   return bestG;
 });
+// A gate that reads no statistic: the same weight for every row. How far it can go before any row gets worse
+// says how much of the change is a safe bet without knowing anything about the photo.
+const constantWeights = [0.1, 0.2, 0.3, 0.5, 0.7, 1].map((w) => ({ weight: w, result: outcome(rows, () => w) }));
 const fitted = fit(rows);
 // The gate the manifest holds for this refiner now, if any and of the same kind (whole change or tone at this
 // scale), scored on these rows (rows drawn since it was fitted are held out from it).
@@ -115,7 +149,6 @@ const crossValidated = leaveOnePhotoOut();
 // Each statistic alone: how well a gate on it fits, and carries to held-out photos.
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
-const round = (o: Outcome) => ({ meanGain: Number(o.meanGain.toFixed(3)), worse: o.worse, worst: Number(o.worst.toFixed(3)), meanWeight: Number(o.meanWeight.toFixed(3)) });
 const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.two ? " --two" : ""}${values.out ? ` --out ${values.out}` : ""}${values.install ? " --install" : ""}`;
 const rounded = (ramp: GateRamp): GateRamp => ({ statistic: ramp.statistic, off: Number(ramp.off.toPrecision(4)), full: Number(ramp.full.toPrecision(4)) });
 const gate: RefinerGate = { ...rounded(fitted.gate), ...(fitted.gate.also ? { also: rounded(fitted.gate.also) } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
@@ -126,6 +159,7 @@ const report = {
   refiner: data.refiner,
   gate,
   validation: { ungated: round(ungated), gated: round(fitted.result), leaveOnePhotoOut: round(crossValidated), oracle: round(oracle) },
+  constantWeight: constantWeights.map(({ weight, result }) => ({ weight, ...round(result) })),
   ...(installed && installedGate ? { installedBefore: { gate: installedGate, result: round(installed) } } : {}),
   byStatistic: Object.fromEntries(
     Object.entries(byStatistic).map(([st, b]) => [st, { gate: b.fitted.gate, gated: round(b.fitted.result), leaveOnePhotoOut: round(b.leaveOnePhotoOut) }]),
@@ -135,13 +169,10 @@ await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length} held-out photos (${dataFile})`);
 console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${gate.also ? `, times ${gate.also.statistic}, closed at ${gate.also.off}, open at ${gate.also.full}` : ""}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
-console.log(`| on validation rows | mean gain dB | worse by > 0.1 dB | worst dB | mean weight |`);
-console.log(`| --- | ---: | ---: | ---: | ---: |`);
 const lines: [string, Outcome][] = [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]];
 if (installed) lines.push([`the manifest's gate before this fit`, installed]);
-for (const [label, o] of lines) {
-  console.log(`| ${label} | ${o.meanGain.toFixed(3)} | ${o.worse}/${rows.length} | ${o.worst.toFixed(3)} | ${o.meanWeight.toFixed(3)} |`);
-}
+for (const { weight, result } of constantWeights.slice(0, -1)) lines.push([`the same weight ${weight} for every row`, result]);
+printOutcomes(lines);
 console.log("");
 console.log(`| gate on one statistic | fitted: gain dB | worse | leave one photo out: gain dB | worse | worst dB |`);
 console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);

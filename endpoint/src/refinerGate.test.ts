@@ -13,6 +13,8 @@ describe("gateStatistics", () => {
     expect(s.refineTone).toBeCloseTo(Math.sqrt(0.01 / 3), 6);
     expect(s.totalChange).toBeCloseTo(Math.sqrt((0.36 + 0.25 + 0.25) / 3), 6);
     expect(s.baseLuma).toBeCloseTo(0.5, 6);
+    expect(s.refinedLuma).toBeCloseTo(0.5 + 0.299 * 0.1, 6);
+    expect(s.refineLumaShift).toBeCloseTo(0.299 * 0.1, 6);
     expect(s.refineShare).toBeCloseTo(Math.sqrt(0.01 / 3) / 0.5, 6);
   });
 
@@ -23,11 +25,19 @@ describe("gateStatistics", () => {
     const s = gateStatistics(degraded, base, refined);
     expect(s.refineChange).toBeCloseTo(0.1, 6);
     expect(s.refineTone).toBeCloseTo(0, 6);
+    expect(s.refineLumaShift).toBeCloseTo(0, 6);
+  });
+
+  it("signs the refiner's brightness shift: negative where it darkens", () => {
+    const degraded = new Uint8Array(3);
+    const s = gateStatistics(degraded, Float32Array.from([0.5, 0.5, 0.5]), Float32Array.from([0.4, 0.4, 0.4]));
+    expect(s.refineLumaShift).toBeCloseTo(-0.1, 6);
+    expect(s.refinedLuma).toBeCloseTo(0.4, 6);
   });
 });
 
 describe("gateWeight", () => {
-  const stats = (baseChange: number): GateStatistics => ({ baseChange, refineChange: 0, totalChange: 0, refineTone: 0, baseLuma: 0, refineShare: 0 });
+  const stats = (baseChange: number): GateStatistics => ({ baseChange, refineChange: 0, totalChange: 0, refineTone: 0, baseLuma: 0, refinedLuma: 0, refineLumaShift: 0, refineShare: 0 });
 
   it("is 0 at and below `off`, 1 at and above `full`, linear between", () => {
     const gate = { statistic: "baseChange" as const, off: 0.02, full: 0.04 };

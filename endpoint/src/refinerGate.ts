@@ -13,6 +13,10 @@ export interface GateStatistics {
   refineTone: number;
   /** Mean BT.601 luma of the base's result, 0..1. */
   baseLuma: number;
+  /** Mean BT.601 luma of the refined result, 0..1: where the refiner leaves the photo's brightness. */
+  refinedLuma: number;
+  /** refinedLuma − baseLuma, signed: whether the refiner brightens (> 0) or darkens the base's result. */
+  refineLumaShift: number;
   /** refineChange / baseChange: how much the refiner changes against how much the base did. */
   refineShare: number;
 }
@@ -28,6 +32,7 @@ export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined
   let refineSq = 0;
   let totalSq = 0;
   let luma = 0;
+  let refinedLuma = 0;
   const channelShift = [0, 0, 0];
   for (let i = 0; i < base.length; i += 3) {
     for (let c = 0; c < 3; c++) {
@@ -41,6 +46,7 @@ export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined
       channelShift[c]! += d;
     }
     luma += 0.299 * base[i]! + 0.587 * base[i + 1]! + 0.114 * base[i + 2]!;
+    refinedLuma += 0.299 * refined[i]! + 0.587 * refined[i + 1]! + 0.114 * refined[i + 2]!;
   }
   const pixels = base.length / 3;
   const baseChange = Math.sqrt(baseSq / base.length);
@@ -51,6 +57,8 @@ export function gateStatistics(degraded: Uint8Array, base: Float32Array, refined
     totalChange: Math.sqrt(totalSq / base.length),
     refineTone: Math.sqrt(channelShift.reduce((s, v) => s + (v / pixels) ** 2, 0) / 3),
     baseLuma: luma / pixels,
+    refinedLuma: refinedLuma / pixels,
+    refineLumaShift: (refinedLuma - luma) / pixels,
     refineShare: refineShare({ refineChange, baseChange }),
   };
 }
