@@ -34,6 +34,8 @@ const seeds = values.seeds?.split(",").map(Number);
 const rows = data.rows.filter((r) => !seeds || seeds.includes(r.seed)).map((r) => ({ ...r, statistics: { ...r.statistics, refineShare: r.statistics.refineShare ?? refineShare(r.statistics) } }));
 
 const toneScale = values.tone === undefined ? undefined : Number(values.tone);
+// The options that pick the rows, as the report's command repeats them.
+const rowOptions = `${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}`;
 const byGate = (r: GateRow) => {
   const series = toneScale === undefined ? r.psnrByGate : r.psnrToneByGate?.[String(toneScale)];
   if (!series) throw new Error(`${dataFile}: ${r.image} seed ${r.seed} has no tone split at ${values.tone} (bench/gateData.ts records 0.03125 and 0.125)`);
@@ -73,18 +75,19 @@ const printOutcomes = (lines: [string, Outcome][]) => {
 
 if (values.score !== undefined) {
   // Score one given gate (e.g. one served earlier) on these rows, and stop.
+  const usage = (why: string) => {
+    console.error(`--score ${values.score}: ${why}; want statistic:off:full, at most two joined by *, statistics: ${Object.keys(rows[0]!.statistics).join(", ")}`);
+    process.exit(2);
+  };
   const ramps = values.score.split("*").map((text): GateRamp => {
-    const [statistic, off, full] = text.split(":");
-    if (!(statistic! in rows[0]!.statistics) || !Number.isFinite(Number(off)) || !Number.isFinite(Number(full)) || off === "" || full === "") {
-      console.error(`--score: "${text}" is not statistic:off:full with a statistic among ${Object.keys(rows[0]!.statistics).join(", ")}`);
-      process.exit(2);
-    }
+    const [statistic = "", off = "", full = "", ...rest] = text.split(":");
+    if (!(statistic in rows[0]!.statistics) || off === "" || full === "" || rest.length > 0 || !Number.isFinite(Number(off)) || !Number.isFinite(Number(full))) usage(`"${text}" is not a ramp`);
     return { statistic: statistic as keyof GateStatistics, off: Number(off), full: Number(full) };
   });
+  if (ramps.length > 2) usage("more than two ramps");
   const scoredGate: RefinerGate = { ...ramps[0]!, ...(ramps[1] ? { also: ramps[1] } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
-  if (ramps.length > 2) throw new Error("--score: a gate has at most two ramps");
   const scored = outcome(rows, (r) => gateWeight(scoredGate, r.statistics));
-  const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""} --score ${values.score}${values.out ? ` --out ${values.out}` : ""}`;
+  const command = `npx tsx bench/fitGate.ts --task ${task}${rowOptions} --score ${values.score}${values.out ? ` --out ${values.out}` : ""}`;
   console.log(`${task}, ${data.refiner}: ${rows.length} rows (${dataFile})`);
   printOutcomes([["no gate", outcome(rows, () => 1)], [`the gate ${values.score}`, scored]]);
   if (values.out) {
@@ -129,7 +132,7 @@ const oracle = outcome(rows, (r) => {
 });
 // A gate that reads no statistic: the same weight for every row. How far it can go before any row gets worse
 // says how much of the change is a safe bet without knowing anything about the photo.
-const constantWeights = [0.1, 0.2, 0.3, 0.5, 0.7, 1].map((w) => ({ weight: w, result: outcome(rows, () => w) }));
+const constantWeights = [0.1, 0.2, 0.3, 0.5, 0.7].map((w) => ({ weight: w, result: outcome(rows, () => w) }));
 const fitted = fit(rows);
 // The gate the manifest holds for this refiner now, if any and of the same kind (whole change or tone at this
 // scale), scored on these rows (rows drawn since it was fitted are held out from it).
@@ -149,7 +152,7 @@ const crossValidated = leaveOnePhotoOut();
 // Each statistic alone: how well a gate on it fits, and carries to held-out photos.
 const byStatistic = Object.fromEntries(allStatistics.map((st) => [st, { fitted: fit(rows, [st]), leaveOnePhotoOut: leaveOnePhotoOut([st]) }]));
 
-const command = `npx tsx bench/fitGate.ts --task ${task}${values.data ? ` --data ${values.data}` : ""}${values.seeds ? ` --seeds ${values.seeds}` : ""}${values.tone ? ` --tone ${values.tone}` : ""}${values.two ? " --two" : ""}${values.out ? ` --out ${values.out}` : ""}${values.install ? " --install" : ""}`;
+const command = `npx tsx bench/fitGate.ts --task ${task}${rowOptions}${values.two ? " --two" : ""}${values.out ? ` --out ${values.out}` : ""}${values.install ? " --install" : ""}`;
 const rounded = (ramp: GateRamp): GateRamp => ({ statistic: ramp.statistic, off: Number(ramp.off.toPrecision(4)), full: Number(ramp.full.toPrecision(4)) });
 const gate: RefinerGate = { ...rounded(fitted.gate), ...(fitted.gate.also ? { also: rounded(fitted.gate.also) } : {}), ...(toneScale === undefined ? {} : { toneScale }) };
 const reportFile = values.out ?? `bench/results/gate-${task}${toneScale === undefined ? "" : `-tone-${toneScale}`}${values.seeds ? `-seeds-${values.seeds.replaceAll(",", "-")}` : ""}${values.two ? "-two" : ""}.json`;
@@ -171,7 +174,7 @@ console.log(`${task}, ${data.refiner}: ${rows.length} rows from ${photos.length}
 console.log(`gate: ${gate.statistic}, closed at ${gate.off}, open at ${gate.full}${gate.also ? `, times ${gate.also.statistic}, closed at ${gate.also.off}, open at ${gate.also.full}` : ""}${toneScale === undefined ? "" : `, on the tone of the change only (scale ${toneScale})`}`);
 const lines: [string, Outcome][] = [["no gate", ungated], ["gate (fitted on all)", fitted.result], ["gate, leave one photo out", crossValidated], ["best weight per row (oracle)", oracle]];
 if (installed) lines.push([`the manifest's gate before this fit`, installed]);
-for (const { weight, result } of constantWeights.slice(0, -1)) lines.push([`the same weight ${weight} for every row`, result]);
+for (const { weight, result } of constantWeights) lines.push([`the same weight ${weight} for every row`, result]);
 printOutcomes(lines);
 console.log("");
 console.log(`| gate on one statistic | fitted: gain dB | worse | leave one photo out: gain dB | worse | worst dB |`);
